@@ -1,0 +1,52 @@
+"""Template filters for Persian display; registered as a builtin in settings."""
+
+from django import template
+
+from azmoodegan import persian
+
+register = template.Library()
+
+
+@register.filter
+def fa_digits(value):
+    """Every digit in the value as a Persian digit."""
+    return "" if value is None else persian.to_persian_digits(value)
+
+
+@register.filter
+def fa_number(value):
+    """A whole number with Persian digits and thousands separators."""
+    if value in (None, ""):
+        return ""
+    return persian.format_number(value)
+
+
+@register.filter
+def toman(rials):
+    """An amount stored in Rials shown as Toman: ۱۲۰٬۰۰۰ تومان."""
+    if rials in (None, ""):
+        return ""
+    return persian.format_toman(rials)
+
+
+@register.filter
+def toman_number(rials):
+    """The Toman figure alone, for inputs and tables with a unit in the header."""
+    if rials in (None, ""):
+        return ""
+    return persian.format_number(persian.rials_to_toman(rials))
+
+
+@register.filter
+def jdate(value):
+    return persian.jalali_date(value)
+
+
+@register.filter
+def jdatetime(value):
+    return persian.jalali_datetime(value)
+
+
+@register.filter
+def ago(value):
+    return persian.relative_time(value)

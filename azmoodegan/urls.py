@@ -1,0 +1,34 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
+
+from . import views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Azmoodegan administration")
+admin.site.site_title = _("Azmoodegan")
+admin.site.index_title = _("Dashboard")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("search/", views.coming_soon, name="search"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("services.urls")),
+    path("", include("orders.urls")),
+    path("", include("escrow.urls")),
+    path("", include("reviews.urls")),
+    path("", include("messaging.urls")),
+    path("", include("buyer_requests.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if not settings.S3_BUCKET:
+    # Public media (avatars, gallery images) from local disk. Behind nginx in production this
+    # path is served by nginx itself; private files never live under MEDIA_ROOT.
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

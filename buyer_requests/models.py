@@ -1,0 +1,1 @@
+"""Models of the buyer_requests app; built by its own issue."""

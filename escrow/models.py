@@ -1,0 +1,1 @@
+"""Models of the escrow app; built by its own issue."""

@@ -1,0 +1,1 @@
+"""Models of the messaging app; built by its own issue."""

@@ -1,0 +1,1 @@
+"""Models of the orders app; built by its own issue."""

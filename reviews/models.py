@@ -1,0 +1,1 @@
+"""Models of the reviews app; built by its own issue."""

@@ -1,0 +1,1 @@
+"""Models of the services app; built by its own issue."""

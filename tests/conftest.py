@@ -1,0 +1,143 @@
+"""Fixtures shared by every app's tests: real PostgreSQL and Redis, a real Celery worker,
+and headless Chromium driven through Playwright."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+SCREENSHOTS = Path(settings.BASE_DIR) / ".data" / "screenshots"
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Each test starts with an empty cache (rate limits, cached pages) under the test prefix."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    keys = list(client.scan_iter(f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path / "media")}},
+        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path / "private"), "base_url": "/private-not-served/"}},
+    }
+
+
+@pytest.fixture
+def celery_worker_real(transactional_db):
+    """A real Celery worker consuming from Redis in this process, for tests where timing matters.
+
+    Tasks are sent through the broker (not run eagerly) and picked up by the worker thread.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from azmoodegan.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        app.conf.task_always_eager = True
+
+
+# --- Browser -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    """Debian's Chromium, headless. Shared by every browser test."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` (apt-get install chromium).")
+    instance = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield instance
+    instance.close()
+
+
+class OffsiteRequests(list):
+    """URLs the page asked for that are not on our own server."""
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab (Persian locale) pointed at the live test server.
+
+    `page.offsite` lists every request that left 127.0.0.1/localhost: a page must make none.
+    """
+    context = browser.new_context(
+        base_url=live_server.url, locale="fa-IR", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    offsite = OffsiteRequests()
+
+    def record(request):
+        if not re.match(r"^(https?://(127\.0\.0\.1|localhost)(:\d+)?/|data:|blob:|about:)", request.url):
+            offsite.append(request.url)
+
+    tab.on("request", record)
+    tab.offsite = offsite
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def mobile_page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, locale="fa-IR", viewport={"width": 360, "height": 780}, is_mobile=True,
+        has_touch=True,
+    )
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under .data/screenshots/ for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login(page, email: str, password: str) -> None:
+    """Sign in through the real login form."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
