@@ -24,6 +24,9 @@ DECIMAL_SEPARATOR = "٫"  # U+066B
 _TO_ASCII = str.maketrans(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, ASCII_DIGITS * 2)
 _TO_PERSIAN = str.maketrans(ASCII_DIGITS + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2)
 
+TOMAN = _("Toman")
+AT_TIME = _("at")
+
 JALALI_MONTHS = (
     "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
     "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
@@ -55,7 +58,7 @@ def toman_to_rials(toman: int) -> int:
 
 def format_toman(rials: int) -> str:
     """Rials (as stored) shown as Toman: `1_200_000` → `۱۲۰٬۰۰۰ تومان`."""
-    return f"{format_number(rials_to_toman(rials))} {_('Toman')}"
+    return f"{format_number(rials_to_toman(rials))} {TOMAN}"
 
 
 # --- Numbers typed by people ---------------------------------------------------------------------
@@ -105,7 +108,7 @@ def jalali_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     local = _local(value)
-    return f"{jalali_date(local)}، {_('at')} {to_persian_digits(local.strftime('%H:%M'))}"
+    return f"{jalali_date(local)}، {AT_TIME} {to_persian_digits(local.strftime('%H:%M'))}"
 
 
 def relative_time(value: dt.datetime | None, now: dt.datetime | None = None) -> str:
