@@ -261,12 +261,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),
     },
+    "escrow-clear-pending": {
+        "task": "escrow.tasks.clear_pending_task",
+        "schedule": crontab(minute=5),
+    },
+    "escrow-reconcile-payments": {
+        "task": "escrow.tasks.reconcile_payments_task",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- Marketplace rules (DESIGN.md §3, §4, §7) ---------------------------------------------------
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", "sandbox")
 ZARINPAL_MERCHANT_ID = env("ZARINPAL_MERCHANT_ID")
 ZARINPAL_SANDBOX = env_bool("ZARINPAL_SANDBOX", False)
+# Empty: the production or sandbox host per ZARINPAL_SANDBOX. Tests point it at a local fake server.
+ZARINPAL_BASE_URL = env("ZARINPAL_BASE_URL")
+ZARINPAL_STARTPAY_URL = env("ZARINPAL_STARTPAY_URL")
+ZARINPAL_TIMEOUT = env_int("ZARINPAL_TIMEOUT", 10)
+# Dotted path of a callable returning the ids of completed/cancelled/resolved orders (check_ledger).
+ESCROW_CLOSED_ORDERS = env("ESCROW_CLOSED_ORDERS")
 COMMISSION_PERCENT = env_int("COMMISSION_PERCENT", 10)
 BUYER_FEE_PERCENT = env_int("BUYER_FEE_PERCENT", 0)
 CLEARANCE_DAYS = env_int("CLEARANCE_DAYS", 3)

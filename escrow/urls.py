@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "escrow"
-urlpatterns: list = []
+urlpatterns = [
+    path("pay/sandbox/<str:authority>/", views.sandbox_pay, name="sandbox_pay"),
+    path("wallet/", views.wallet, name="wallet"),
+]
