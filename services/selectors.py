@@ -1,0 +1,71 @@
+"""Reads the catalogue pages share: querysets with their joins and prefetches done once."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import FAQ, Category, GalleryImage, Package, Service
+
+CARD_RELATED = ("owner", "owner__expert_profile", "category")
+
+
+def with_card_data(qs: QuerySet[Service]) -> QuerySet[Service]:
+    """Everything a service card shows, in two queries whatever the number of services."""
+    covers = GalleryImage.objects.filter(is_cover=True).only("pk", "service_id", "image", "card", "is_cover")
+    return qs.select_related(*CARD_RELATED).prefetch_related(Prefetch("images", queryset=covers, to_attr="covers"))
+
+
+def published_services() -> QuerySet[Service]:
+    return Service.objects.filter(status=Service.Status.PUBLISHED)
+
+
+def featured_services(limit: int = 8) -> list[Service]:
+    """The newest published services for the home page (index `service_status_pub`)."""
+    return list(with_card_data(published_services().order_by("-published_at", "-pk"))[:limit])
+
+
+def category_tree() -> list[Category]:
+    """Top categories with their sub-categories, in two queries."""
+    children = Prefetch("children", queryset=Category.objects.order_by("position", "name"))
+    return list(Category.objects.filter(parent__isnull=True).prefetch_related(children).order_by("position", "name"))
+
+
+def services_in_category(category: Category) -> QuerySet[Service]:
+    """Published services of a sub-category, or of every sub-category of a top category."""
+    qs = published_services()
+    if category.parent_id is None:
+        qs = qs.filter(category__parent_id=category.pk)
+    else:
+        qs = qs.filter(category_id=category.pk)
+    return with_card_data(qs.order_by("-published_at", "-pk"))
+
+
+def service_for_page(pk: int) -> Service | None:
+    """A service with everything its page shows (any status; the view checks visibility)."""
+    return (
+        Service.objects.select_related("owner", "owner__expert_profile", "category", "category__parent")
+        .prefetch_related(
+            Prefetch("packages", queryset=Package.objects.order_by("price")),
+            Prefetch("images", queryset=GalleryImage.objects.order_by("-is_cover", "position", "pk")),
+            Prefetch("faqs", queryset=FAQ.objects.order_by("position", "pk")),
+            "requirement_questions",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def other_services_by(service: Service, limit: int = 4) -> list[Service]:
+    qs = published_services().filter(owner_id=service.owner_id).exclude(pk=service.pk).order_by("-published_at")
+    return list(with_card_data(qs)[:limit])
+
+
+def expert_published_services(user_id: int, limit: int = 24) -> list[Service]:
+    qs = published_services().filter(owner_id=user_id).order_by("-published_at")
+    return list(with_card_data(qs)[:limit])
+
+
+def dashboard_services(user_id: int) -> list[Service]:
+    """All of an expert's services except deleted ones, for the dashboard."""
+    qs = Service.objects.filter(owner_id=user_id).exclude(status=Service.Status.DELETED)
+    return list(with_card_data(qs).select_related("category__parent").order_by("-updated_at"))
