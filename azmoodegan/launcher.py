@@ -63,6 +63,10 @@ class EmbeddedPostgres:
     def start(self) -> str:
         import logging
 
+        if not os.environ.get("XDG_RUNTIME_DIR"):
+            runtime = DATA_DIR / "run"
+            runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.environ["XDG_RUNTIME_DIR"] = str(runtime)
         import pgserver
 
         logging.getLogger("pgserver").setLevel(logging.WARNING)
