@@ -83,3 +83,18 @@ def test_home_page_is_persian_and_rtl_with_local_assets_only(client):
     assert "https://" not in html.split("<body")[0], "the head must not load anything from another site"
     assert "/static/vendor/bootstrap/bootstrap.rtl.min.css" in html
     assert "/static/vendor/htmx/htmx.min.js" in html
+
+
+def test_run_refuses_a_taken_port_in_persian_and_english():
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "azmoodegan.launcher", "run"],
+            cwd=BASE, env={**os.environ, "PORT": str(port)}, capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 1
+    assert f"درگاه {port}" in result.stderr and f"Port {port} on 127.0.0.1 is already in use" in result.stderr
