@@ -29,7 +29,7 @@ def test_signup_verify_login_become_expert(page, live_server, celery_worker_real
     screenshot(page, "signup")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/accounts/confirm-email/")
-    assert "تایید نشانی" in page.locator("h1").inner_text()
+    assert "نشانی ایمیل" in page.locator("h1").inner_text()
 
     message = wait_for_mail()
     found = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", message.body)
