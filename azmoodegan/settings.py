@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "azmoodegan",
     "accounts",
     "services",
+    "search",
     "orders",
     "escrow",
     "reviews",
@@ -268,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
     "escrow-reconcile-payments": {
         "task": "escrow.tasks.reconcile_payments_task",
         "schedule": crontab(minute="*/10"),
+    },
+    "orders-auto-complete-delivered": {
+        "task": "orders.tasks.auto_complete_delivered_orders",
+        "schedule": crontab(minute="*/30"),
     },
 }
 

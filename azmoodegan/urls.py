@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from search import views as search_views
+
 from . import views
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -15,7 +17,8 @@ admin.site.index_title = _("Dashboard")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("search/", views.coming_soon, name="search"),
+    path("search/", search_views.search, name="search"),
+    path("", include("search.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),

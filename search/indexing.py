@@ -1,0 +1,82 @@
+"""Keep the full-text columns of `services_service` current.
+
+The tsvector is a STORED generated column computed by PostgreSQL from four plain text columns;
+this module fills those columns with text passed through `azmoodegan.persian.normalize_text`,
+the same function every query goes through, so a service is found whatever keyboard typed it.
+
+Why a generated column over normalised inputs (and not a trigger): the normaliser exists once,
+in Python (NFKC, Arabic letters, ZWNJ, digits); re-implementing it in PL/pgSQL would let the
+index and the query drift apart. The generated column cannot go stale with respect to its
+inputs, needs no trigger code, and its weights are declared in one place (migration 0001).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+from azmoodegan.persian import normalize_text
+
+# Lexemes longer than this are dropped by PostgreSQL anyway ("word is too long to be indexed").
+MAX_FIELD_CHARS = 20_000
+
+
+def search_parts(*, title: str, tags: Iterable[str], description: str, expert_name: str) -> dict[str, str]:
+    """The normalised text of each weighted part of a service's search document."""
+    return {
+        "search_title": normalize_text(title)[:MAX_FIELD_CHARS],
+        "search_tags": normalize_text(" ".join(tags or []))[:MAX_FIELD_CHARS],
+        "search_body": normalize_text(description)[:MAX_FIELD_CHARS],
+        "search_expert": normalize_text(expert_name)[:MAX_FIELD_CHARS],
+    }
+
+
+def expert_name_of(user_id: int) -> str:
+    from accounts.models import ExpertProfile
+
+    return ExpertProfile.objects.filter(user_id=user_id).values_list("display_name", flat=True).first() or ""
+
+
+def index_service(service) -> None:
+    """Write the normalised search columns of one service (one UPDATE)."""
+    profile = None
+    owner = service._state.fields_cache.get("owner")
+    if owner is not None:
+        profile = owner._state.fields_cache.get("expert_profile")
+    name = profile.display_name if profile is not None else expert_name_of(service.owner_id)
+    parts = search_parts(title=service.title, tags=service.tags, description=service.description, expert_name=name)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE services_service SET search_title = %s, search_tags = %s, search_body = %s, search_expert = %s"
+            " WHERE id = %s",
+            [parts["search_title"], parts["search_tags"], parts["search_body"], parts["search_expert"], service.pk],
+        )
+
+
+def index_expert_name(*, user_id: int, display_name: str) -> int:
+    """Put an expert's (new) display name into all their services' search text, in one UPDATE."""
+    name = normalize_text(display_name)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE services_service SET search_expert = %s WHERE owner_id = %s AND search_expert IS DISTINCT FROM %s",
+            [name, user_id, name],
+        )
+        return cursor.rowcount
+
+
+def reindex_all(batch_size: int = 2000) -> int:
+    """Recompute every service's search columns (after a bulk import or a normaliser change)."""
+    from services.models import Service
+
+    count = 0
+    qs = Service.objects.select_related("owner__expert_profile").order_by("pk")
+    last = 0
+    while True:
+        batch = list(qs.filter(pk__gt=last)[:batch_size])
+        if not batch:
+            return count
+        for service in batch:
+            index_service(service)
+        count += len(batch)
+        last = batch[-1].pk

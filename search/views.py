@@ -1,0 +1,253 @@
+"""Search results (also category pages), and the compare list and page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from azmoodegan.persian import format_number, to_persian_digits, toman_to_rials
+from services.models import Service
+
+from . import compare as cmp
+from .forms import RATING_CHOICES, SORT_CHOICES, SearchForm
+from .query import parse_query
+from .selectors import LEVEL_RANK, Filters, category_tree, rating_mean, search_page, services_for_compare
+
+FILTER_PARAMS = ("q", "category", "min_price", "max_price", "max_days", "min_rating", "fast", "sort")
+
+
+def search(request, *, category=None, template_name="search/search.html", extra_context=None):
+    """The search page; with `category` (a services.Category) it is that category's page.
+
+    Reusable by the catalogue: `return search_views.search(request, category=category,
+    extra_context={...})` renders the same filters and results with the category fixed.
+    """
+    fixed = category_tree().get(category.slug) if category is not None else None
+    form = SearchForm(request.GET or None, fixed_category=fixed)
+    data = {}
+    if form.is_bound:
+        form.is_valid()
+        data = form.cleaned_data  # the valid fields only; the rest are reported and ignored
+    query = parse_query(data.get("q", ""))
+    price_low, price_high = data.get("min_price"), data.get("max_price")
+    filters = Filters(
+        query=query,
+        category=fixed or data.get("category"),
+        min_price_rials=toman_to_rials(price_low) if price_low is not None else None,
+        max_price_rials=toman_to_rials(price_high) if price_high is not None else None,
+        max_days=data.get("max_days"),
+        min_rating=data.get("min_rating"),
+        fast_reply=bool(data.get("fast")),
+        sort=data.get("sort") or "relevance",
+    )
+    page, beyond_end = search_page(filters, request.GET.get("page"))
+    notices = [str(e) for errors in (form.errors.values() if form.is_bound else []) for e in errors]
+    if beyond_end:
+        notices.append(_("That page does not exist; here is the last page of results."))
+    raw_q = (request.GET.get("q") or "").strip()
+    if raw_q and not query.tokens:
+        notices.append(_("Your search has no letters or digits we can look for, so all services are shown."))
+    elif len(raw_q) > 200:
+        notices.append(_("Your search was long, so only its beginning was used."))
+
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "services": page.object_list,
+        "notices": notices,
+        "fixed_category": fixed,
+        "category": category,
+        "active_filters": _active_filters(request, form, fixed),
+        "base_query": _query_string(request, exclude=("page",)),
+        "form_action": request.path,
+        "sort_choices": SORT_CHOICES,
+        "rating_choices": RATING_CHOICES,
+        **(extra_context or {}),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "search/_results.html", context)
+    else:
+        response = render(request, template_name, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _query_string(request, *, exclude=(), **overrides) -> str:
+    params = [(k, v) for k in FILTER_PARAMS + ("page",) if k not in exclude for v in request.GET.getlist(k)[:1] if v]
+    return urlencode(params)
+
+
+def _active_filters(request, form, fixed) -> list[dict]:
+    """Each filter in the URL with a link that removes just that filter."""
+    labels = {
+        "q": _("Search: %s"), "category": _("Category: %s"), "min_price": _("From %s Toman"),
+        "max_price": _("Up to %s Toman"), "max_days": _("Within %s days"), "min_rating": _("Rating %s and up"),
+        "fast": _("Answers within a day"),
+    }
+    tree = category_tree()
+    out = []
+    for name in labels:
+        value = (request.GET.get(name) or "").strip()
+        if not value or (name == "category" and fixed is not None):
+            continue
+        shown = value
+        if name == "category":
+            node = tree.get(value)
+            shown = node.name if node else value
+        elif name in ("min_price", "max_price", "max_days") and value.isdigit():
+            shown = format_number(int(value))
+        label = labels[name] if name == "fast" else labels[name] % shown[:40]
+        out.append({"name": name, "label": label, "url": "?" + _query_string(request, exclude=(name, "page"))})
+    return out
+
+
+# --- Compare -------------------------------------------------------------------------------------
+
+
+def _back(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.headers.get("referer") or fallback
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+def compare_toggle(request, pk: int):
+    """Add a service to the compare list or take it out (htmx: the button and the bar are redrawn)."""
+    service = Service.objects.filter(pk=pk).only("pk", "title", "status").first()
+    in_list = pk in cmp.compare_ids(request.session)
+    error = None
+    if request.POST.get("action") == "remove" or (in_list and request.POST.get("action") != "add"):
+        cmp.compare_remove(request.session, service_id=pk)
+    elif service is None or service.status != Service.Status.PUBLISHED:
+        error = _("This service is not available any more, so it cannot be compared.")
+    else:
+        try:
+            cmp.compare_add(request.session, service=service)
+        except cmp.CompareError as exc:
+            error = str(exc)
+    if request.htmx:
+        return render(request, "search/_compare_toggle_response.html", {
+            "service": service or _Gone(pk), "compare_error": error,
+        })
+    if error:
+        messages.error(request, error)
+    return redirect(_back(request, reverse("search:compare")))
+
+
+class _Gone:
+    """Stands in for a deleted service when its toggle is redrawn."""
+
+    def __init__(self, pk: int):
+        self.pk = pk
+        self.title = ""
+
+
+@require_POST
+def compare_clear(request):
+    cmp.compare_clear(request.session)
+    if request.htmx:
+        return render(request, "search/_compare_bar.html", {"oob": False})
+    return redirect(_back(request, reverse("search")))
+
+
+@never_cache
+def compare_page(request):
+    """The services side by side, with fresh prices; unavailable ones are dropped with a notice."""
+    ids = cmp.compare_ids(request.session)
+    services = services_for_compare(ids)
+    dropped = cmp.compare_keep_only(request.session, [s.pk for s in services])
+    notices = []
+    if dropped:
+        notices.append(_("%(n)s service(s) in your list are no longer offered and were removed.")
+                       % {"n": format_number(dropped)})
+    return render(request, "search/compare.html", {
+        "services": services, "rows": compare_rows(services), "notices": notices,
+    })
+
+
+def compare_rows(services) -> list[dict]:
+    """The table's rows: each a label and one cell per service, the best value(s) marked."""
+    if not services:
+        return []
+    mean = rating_mean()
+    tiers = [("basic", _("Basic")), ("standard", _("Standard")), ("premium", _("Premium"))]
+    rows = []
+
+    def row(label, values, shown, best=None, group=None):
+        present = [v for v in values if v is not None]
+        target = None
+        if present and best and len(present) > 1:
+            target = min(present) if best == "min" else max(present)
+        cells = [{"text": s, "best": target is not None and v == target} for v, s in zip(values, shown, strict=True)]
+        rows.append({"label": label, "cells": cells, "group": group})
+
+    for tier, tier_label in tiers:
+        packages = [next((p for p in s.package_list if p.tier == tier), None) for s in services]
+        if not any(packages):
+            continue
+        row(_("Price"), [p.price if p else None for p in packages],
+            [_toman(p.price) if p else "—" for p in packages], "min", group=tier_label)
+        row(_("Delivery"), [p.delivery_days if p else None for p in packages],
+            [_days(p.delivery_days) if p else "—" for p in packages], "min", group=tier_label)
+        row(_("Revisions"), [(99 if p.revisions is None else p.revisions) if p else None for p in packages],
+            [(_("Unlimited") if p.revisions is None else format_number(p.revisions)) if p else "—"
+             for p in packages], "max", group=tier_label)
+
+    scores = [
+        (float(s.rating_avg) * s.rating_count + 10 * mean) / (10 + s.rating_count) if s.rating_count else None
+        for s in services
+    ]
+    row(_("Rating"), scores, [
+        _("%(avg)s from %(n)s reviews") % {"avg": _decimal(s.rating_avg), "n": format_number(s.rating_count)}
+        if s.rating_count else _("No reviews yet") for s in services], "max")
+    stats = [getattr(s.owner, "search_stats", None) for s in services]
+    response = [st.response_seconds if st and st.response_seconds is not None else None for st in stats]
+    row(_("Response time"), response, [_duration(v) if v is not None else _("Not measured yet") for v in response],
+        "min")
+    on_time = [st.on_time_rate if st and st.on_time_rate is not None else None for st in stats]
+    row(_("Delivered on time"), on_time,
+        [f"{format_number(round(v))}٪" if v is not None else _("Not measured yet") for v in on_time], "max")
+    row(_("Completed orders"), [s.completed_orders for s in services],
+        [format_number(s.completed_orders) for s in services], "max")
+    profiles = [getattr(s.owner, "expert_profile", None) for s in services]
+    row(_("Expert level"), [LEVEL_RANK.get(p.level, 0) if p else None for p in profiles],
+        [p.get_level_display() if p else "—" for p in profiles], "max")
+    return rows
+
+
+def _decimal(value) -> str:
+    return to_persian_digits(f"{value:.1f}").replace(".", "٫")
+
+
+def _toman(rials: int) -> str:
+    return _("%s Toman") % format_number(rials // 10)
+
+
+def _days(days: int) -> str:
+    return _("%s days") % format_number(days)
+
+
+def _duration(seconds: int) -> str:
+    hours = seconds / 3600
+    if hours < 1:
+        return _("%s minutes") % format_number(max(1, round(seconds / 60)))
+    if hours < 48:
+        return _("%s hours") % format_number(round(hours))
+    return _("%s days") % format_number(round(hours / 24))
+
+
+def ceiling(request):
+    """A constant response through the whole middleware stack: the benchmark's ceiling."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
