@@ -79,7 +79,7 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
     list_display = ("title", "owner", "category", "status", "min_price", "submitted_at", "updated_at")
-    list_filter = (StatusFilter, "category__parent")
+    list_filter = (StatusFilter, ("category__parent", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "owner__email", "owner__expert_profile__display_name")
     list_select_related = ("owner", "owner__expert_profile", "category")
     ordering = ("submitted_at", "pk")

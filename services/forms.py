@@ -120,7 +120,6 @@ class PackageForm(forms.Form):
             self.fields["enabled"].widget = forms.HiddenInput()
         for name in ("title", "description", "price", "delivery_days"):
             self.fields[name].widget.attrs["data-required-when-enabled"] = "1"
-        self.fields["price"].widget.attrs["placeholder"] = to_persian_digits("120٬000")
 
     @classmethod
     def initial_from(cls, package: Package | None) -> dict:
