@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Orders")
+
+    def ready(self) -> None:
+        from escrow.signals import payment_succeeded
+
+        from . import actions
+
+        # A verified payment moves its order inside the same transaction that credits the escrow.
+        payment_succeeded.connect(actions.on_payment_succeeded, dispatch_uid="orders.on_payment_succeeded")

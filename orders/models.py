@@ -1,1 +1,266 @@
-"""Models of the orders app; built by its own issue."""
+"""Orders: what a buyer bought (a snapshot of the package), where it is in its lifecycle, and its history.
+
+Money is not here: an order's escrow lives in the ledger (`escrow`), keyed by the order's id.
+Every status change goes through `orders.actions`, which locks the order row and writes an
+`OrderEvent` through `Order.transition_to`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .exceptions import OrderTransitionError
+from .storage import private_storage
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
+        AWAITING_REQUIREMENTS = "awaiting_requirements", _("Waiting for requirements")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DELIVERED = "delivered", _("Delivered")
+        REVISION_REQUESTED = "revision_requested", _("Revision requested")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        DISPUTED = "disputed", _("In dispute")
+
+    # Allowed moves (DESIGN.md §4). `disputed` is opened and resolved by the disputes issue; staff
+    # resolve it to completed (release) or cancelled (refund).
+    TRANSITIONS = {
+        Status.PENDING_PAYMENT: {Status.AWAITING_REQUIREMENTS, Status.CANCELLED},
+        Status.AWAITING_REQUIREMENTS: {Status.IN_PROGRESS, Status.CANCELLED, Status.DISPUTED},
+        Status.IN_PROGRESS: {Status.DELIVERED, Status.CANCELLED, Status.DISPUTED},
+        Status.DELIVERED: {Status.COMPLETED, Status.REVISION_REQUESTED, Status.DISPUTED},
+        Status.REVISION_REQUESTED: {Status.DELIVERED, Status.CANCELLED, Status.DISPUTED},
+        Status.COMPLETED: set(),
+        Status.CANCELLED: set(),
+        Status.DISPUTED: {Status.COMPLETED, Status.CANCELLED},
+    }
+    CLOSED = (Status.COMPLETED, Status.CANCELLED)
+    # Statuses in which the expert is working against `due_at`.
+    WORKING = (Status.IN_PROGRESS, Status.REVISION_REQUESTED)
+
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_bought", verbose_name=_("buyer")
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_received", verbose_name=_("expert")
+    )
+    service = models.ForeignKey(
+        "services.Service", on_delete=models.PROTECT, related_name="orders", verbose_name=_("service")
+    )
+    package = models.ForeignKey(
+        "services.Package", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders",
+        verbose_name=_("package"),
+    )
+    # Snapshot at purchase time: later edits of the service or package never change an order.
+    title = models.CharField(_("title"), max_length=120)
+    package_tier = models.CharField(_("package tier"), max_length=10)
+    package_title = models.CharField(_("package title"), max_length=80)
+    package_description = models.TextField(_("what is included"))
+    price = models.BigIntegerField(_("price (Rials)"))
+    buyer_fee = models.BigIntegerField(_("buyer fee (Rials)"), default=0)
+    total = models.BigIntegerField(_("total (Rials)"))
+    delivery_days = models.PositiveSmallIntegerField(_("delivery (days)"))
+    revisions_allowed = models.PositiveSmallIntegerField(_("revisions allowed"), null=True, blank=True)
+    revisions_used = models.PositiveSmallIntegerField(_("revisions used"), default=0)
+
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.PENDING_PAYMENT)
+    # The buyer's answers: [{"id", "question", "kind", "answer"}], question texts copied at submission.
+    requirement_answers = models.JSONField(_("answers to the requirement questions"), default=list, blank=True)
+    requirements_description = models.TextField(_("description of the need"), blank=True)
+    # What the buyer typed so far on the requirements form: {"answers": {id: text}, "description": …}.
+    requirements_draft = models.JSONField(_("requirements draft"), default=dict, blank=True)
+
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    requirements_at = models.DateTimeField(_("requirements submitted at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["buyer", "-created_at"], name="order_buyer_recent"),
+            models.Index(fields=["expert", "-created_at"], name="order_expert_recent"),
+            models.Index(fields=["status", "delivered_at"], name="order_status_delivered"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="order_price_positive"),
+            models.CheckConstraint(condition=Q(buyer_fee__gte=0), name="order_fee_not_negative"),
+            models.CheckConstraint(condition=Q(total=F("price") + F("buyer_fee")), name="order_total_sum"),
+            models.CheckConstraint(condition=~Q(buyer=F("expert")), name="order_not_own_service"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:detail", args=[self.pk])
+
+    # --- the status machine ---------------------------------------------------------------------
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.Status(self.status), set())
+
+    def transition_to(self, status: str, *, actor=None, kind: str = "", note: str = "") -> OrderEvent:
+        """Move to `status` and record who did it; raises `OrderTransitionError` on a move not in the map.
+
+        The caller holds the row lock (SELECT … FOR UPDATE) and saves the order.
+        """
+        if not self.can_move_to(status):
+            raise OrderTransitionError(
+                _("An order that is “%(current)s” cannot become “%(new)s”.")
+                % {"current": self.Status(self.status).label, "new": self.Status(status).label}
+            )
+        previous = self.status
+        self.status = status
+        return OrderEvent.objects.create(
+            order=self, actor=actor if getattr(actor, "pk", None) else None, from_status=previous,
+            to_status=status, kind=kind or status, note=note,
+        )
+
+    # --- facts pages ask about -------------------------------------------------------------------
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED
+
+    @property
+    def is_late(self) -> bool:
+        return bool(self.status in self.WORKING and self.due_at and timezone.now() > self.due_at)
+
+    @property
+    def unlimited_revisions(self) -> bool:
+        return self.revisions_allowed is None
+
+    @property
+    def revisions_left(self) -> int | None:
+        if self.revisions_allowed is None:
+            return None
+        return max(0, self.revisions_allowed - self.revisions_used)
+
+    def party(self, user) -> str | None:
+        """"buyer", "expert", "staff" or None for anyone else."""
+        if not user or not user.is_authenticated:
+            return None
+        if user.pk == self.buyer_id:
+            return "buyer"
+        if user.pk == self.expert_id:
+            return "expert"
+        if user.is_staff:
+            return "staff"
+        return None
+
+
+class OrderEvent(models.Model):
+    """One thing that happened to an order: the timeline both sides see and staff read in a dispute."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events", verbose_name=_("order"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("actor"),
+    )
+    from_status = models.CharField(_("from"), max_length=24, choices=Order.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=24, choices=Order.Status.choices, blank=True)
+    kind = models.CharField(_("kind"), max_length=32)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    LABELS = {
+        "created": _("Order placed"),
+        "paid": _("Payment received and held by Azmoodegan"),
+        "payment_cancelled": _("Payment cancelled at the bank"),
+        "payment_failed": _("Payment failed"),
+        "payment_mismatch": _("Payment refused: amount mismatch"),
+        "payment_refunded": _("Extra payment returned to the buyer's wallet"),
+        "requirements": _("Requirements sent; the delivery clock started"),
+        "delivered": _("Delivered"),
+        "revision": _("Revision requested"),
+        "confirmed": _("Delivery confirmed; the expert was paid"),
+        "auto_completed": _("Completed automatically; the expert was paid"),
+        "cancelled": _("Order cancelled"),
+    }
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.kind} {self.from_status} → {self.to_status}"
+
+    @property
+    def label(self) -> str:
+        label = self.LABELS.get(self.kind)
+        if label is None:
+            return Order.Status(self.to_status).label if self.to_status else self.kind
+        return str(label)
+
+
+class Delivery(models.Model):
+    """What the expert handed over: a message and files."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("order"))
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} · {self.created_at:%Y-%m-%d}"
+
+
+def order_file_path(instance: OrderFile, filename: str) -> str:
+    """An unguessable name: the original name is kept in the row, never in the path."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"orders/{instance.order_id}/{instance.kind}/{uuid.uuid4().hex}.{ext[:10]}"
+
+
+class OrderFile(models.Model):
+    """A private file of an order: attached to the requirements or to a delivery."""
+
+    class Kind(models.TextChoices):
+        REQUIREMENT = "requirement", _("Requirement")
+        DELIVERY = "delivery", _("Delivery")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="files", verbose_name=_("order"))
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, null=True, blank=True, related_name="files", verbose_name=_("delivery")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    question_id = models.PositiveIntegerField(_("question"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=order_file_path, storage=private_storage, max_length=255)
+    original_name = models.CharField(_("original name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order file")
+        verbose_name_plural = _("order files")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:file", args=[self.pk])

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "orders"
-urlpatterns: list = []
+urlpatterns = [
+    path("orders/checkout/<int:package_id>/", views.checkout, name="checkout"),
+    path("orders/", views.my_orders, name="mine"),
+    path("dashboard/orders/", views.received_orders, name="received"),
+    path("orders/<int:pk>/", views.detail, name="detail"),
+    path("orders/<int:pk>/pay/", views.pay, name="pay"),
+    path("orders/<int:pk>/payment/callback/", views.payment_callback, name="payment_callback"),
+    path("orders/<int:pk>/requirements/", views.requirements, name="requirements"),
+    path("orders/<int:pk>/deliver/", views.deliver, name="deliver"),
+    path("orders/<int:pk>/revision/", views.request_revision, name="revision"),
+    path("orders/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("orders/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("orders/files/<int:pk>/", views.file_download, name="file"),
+]

@@ -1,0 +1,104 @@
+"""Input shape of the order pages; business rules are in `orders.actions`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from services.models import RequirementQuestion
+
+from .filecheck import ACCEPT_ATTR, MAX_FILES
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; content checks happen in the action."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTR}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+FILES_HELP = _("Up to 10 files, 25 MB each: documents, images or archives.")
+
+
+class RequirementsForm(forms.Form):
+    """The service's questions (one field each, `q_<id>`), a free description and attachments."""
+
+    description = forms.CharField(
+        label=_("Describe what you need"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The more the expert knows, the better the result."),
+    )
+    files = MultipleFileField(label=_("Attachments"), required=False, help_text=FILES_HELP)
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        fields = {}
+        for q in self.questions:
+            name = f"q_{q.pk}"
+            if q.kind == RequirementQuestion.Kind.CHOICE:
+                fields[name] = forms.ChoiceField(
+                    label=q.text, required=q.required, choices=[("", "—"), *[(c, c) for c in q.choices]],
+                )
+            elif q.kind == RequirementQuestion.Kind.FILE:
+                fields[name] = forms.FileField(
+                    label=q.text, required=q.required, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
+                )
+            else:
+                fields[name] = forms.CharField(
+                    label=q.text, required=q.required, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                )
+        # Questions first, in the expert's order, then the description and attachments.
+        self.fields = {**fields, **self.fields}
+        self.order_fields(list(fields) + ["description", "files"])
+
+    def answers(self) -> dict[str, str]:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return {
+            str(q.pk): data.get(f"q_{q.pk}") or ""
+            for q in self.questions if q.kind != RequirementQuestion.Kind.FILE
+        }
+
+    def question_files(self) -> dict[str, object]:
+        return {
+            str(q.pk): self.cleaned_data.get(f"q_{q.pk}")
+            for q in self.questions if q.kind == RequirementQuestion.Kind.FILE and self.cleaned_data.get(f"q_{q.pk}")
+        }
+
+    def raw_answers(self) -> dict[str, str]:
+        """What was typed, valid or not (for the draft)."""
+        return {
+            str(q.pk): self.data.get(f"q_{q.pk}", "")
+            for q in self.questions if q.kind != RequirementQuestion.Kind.FILE
+        }
+
+
+class DeliveryForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the buyer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    files = MultipleFileField(label=_("Delivery files"), required=False, help_text=FILES_HELP)
+
+
+class RevisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("What should change?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+__all__ = ["RequirementsForm", "DeliveryForm", "RevisionForm", "CancelForm", "MAX_FILES"]
