@@ -81,6 +81,8 @@ def checkout(request, package_id: int):
 def pay(request, pk: int):
     """Pay (again) for an order that is still waiting for payment."""
     order = selectors.order_for_user(request.user, pk)
+    if order.buyer_id != request.user.pk:
+        raise Http404
     if request.POST.get("method") == "wallet":
         try:
             actions.order_pay_from_wallet(order_id=order.pk, actor=request.user)
@@ -181,11 +183,15 @@ def detail(request, pk: int):
     })
 
 
-def _order_action(action, success, form_class=None, fields=()):
+def _order_action(action, success, who: str, form_class=None, fields=()):
+    """A POST on an order by its buyer or its expert (`who`); 404 for anyone else."""
+
     @login_required
     @require_POST
     def view(request, pk: int):
         order = selectors.order_for_user(request.user, pk)
+        if order.party(request.user) != who:
+            raise Http404
         kwargs = {}
         if form_class is not None:
             form = form_class(request.POST, request.FILES)
@@ -206,12 +212,15 @@ def _order_action(action, success, form_class=None, fields=()):
     return view
 
 
-deliver = _order_action(actions.order_deliver, lambda: _("Your delivery was sent to the buyer."),
+deliver = _order_action(actions.order_deliver, lambda: _("Your delivery was sent to the buyer."), "expert",
                         DeliveryForm, ("message", "files"))
-request_revision = _order_action(actions.order_request_revision, lambda: _("Your revision request was sent to the expert."),
+request_revision = _order_action(actions.order_request_revision,
+                                 lambda: _("Your revision request was sent to the expert."), "buyer",
                                  RevisionForm, ("note",))
-confirm = _order_action(actions.order_confirm, lambda: _("Thank you! The order is complete and the expert has been paid."))
-cancel = _order_action(actions.order_cancel, lambda: _("The order was cancelled. Any amount paid is back in your wallet."),
+confirm = _order_action(actions.order_confirm,
+                        lambda: _("Thank you! The order is complete and the expert has been paid."), "buyer")
+cancel = _order_action(actions.order_cancel,
+                       lambda: _("The order was cancelled. Any amount paid is back in your wallet."), "buyer",
                        CancelForm, ("reason",))
 
 
