@@ -148,8 +148,11 @@ def test_filters_live_in_the_url_and_htmx_gets_the_partial(client, known):
 def test_empty_result_says_so_and_offers_to_remove_each_filter(client, known):
     html = search(client, q="هیچ‌چیز", max_days="1", category="logo").content.decode()
     assert "data-testid=\"no-results\"" in html
-    assert "?q=%D9%87%DB%8C%DA%86+%DA%86%DB%8C%D8%B2&amp;category=logo" in html  # max_days removed
-    assert html.count("btn btn-sm btn-outline-primary") == 3
+    import re
+
+    links = re.findall(r'class="btn btn-sm btn-outline-primary" href="\?([^"]*)"', html)
+    assert len(links) == 3
+    assert sorted(("q=" in u, "max_days=" in u, "category=" in u).count(False) for u in links) == [1, 1, 1]
 
 
 def test_category_page_is_the_same_search_with_the_category_fixed(rf, known):
@@ -212,7 +215,8 @@ def test_query_count_is_constant_per_results_page(client, django_assert_max_num_
     top = CategoryFactory(slug="design")
     sub = SubCategoryFactory(parent=top)
     for i in range(30):
-        make_service(f"خدمت شماره {i}", category=sub, tiers=2)
+        service = make_service(f"خدمت شماره {i}", category=sub, tiers=2)
+        ExpertStats.objects.create(expert=service.owner, response_seconds=600)
     search(client, **params)  # warm the category tree and rating mean caches
     with django_assert_max_num_queries(3):
         response = search(client, **params)
