@@ -156,8 +156,8 @@ def test_empty_result_says_so_and_offers_to_remove_each_filter(client, known):
 
 
 def test_category_page_is_the_same_search_with_the_category_fixed(rf, known):
-    from django.contrib.sessions.backends.cache import SessionStore
     from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.cache import SessionStore
 
     from search.views import search as search_view
     from services.models import Category
