@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 
 from azmoodegan.persian import normalize_text
 
@@ -80,3 +80,42 @@ def reindex_all(batch_size: int = 2000) -> int:
             index_service(service)
         count += len(batch)
         last = batch[-1].pk
+
+
+def bulk_reindex(*, only_missing: bool = True, batch_size: int = 20_000) -> int:
+    """Fill the search columns of many services at once (after `bulk_create`, which sends no signals).
+
+    Streams the texts out, normalises them in Python, COPYs the results into a temporary table
+    and applies them with one UPDATE per batch: about a minute for 100,000 services instead of
+    100,000 single-row UPDATEs.
+    """
+    select = (
+        "SELECT s.id, s.title, s.tags, s.description, coalesce(p.display_name, '')"
+        " FROM services_service s LEFT JOIN accounts_expertprofile p ON p.user_id = s.owner_id WHERE s.id > %s"
+    )
+    if only_missing:
+        select += " AND s.search_title = '' AND s.title <> ''"
+    select += " ORDER BY s.id LIMIT %s"
+    total = 0
+    last_id = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS search_reindex_tmp"
+            " (id bigint PRIMARY KEY, t text, g text, b text, e text) ON COMMIT DROP"
+        )
+        while True:
+            cursor.execute(select, [last_id, batch_size])
+            rows = cursor.fetchall()
+            if not rows:
+                return total
+            with cursor.cursor.copy("COPY search_reindex_tmp (id, t, g, b, e) FROM STDIN") as copy:
+                for pk, title, tags, description, name in rows:
+                    parts = search_parts(title=title, tags=tags, description=description, expert_name=name)
+                    copy.write_row((pk, *parts.values()))
+            cursor.execute(
+                "UPDATE services_service s SET search_title = r.t, search_tags = r.g, search_body = r.b,"
+                " search_expert = r.e FROM search_reindex_tmp r WHERE s.id = r.id"
+            )
+            cursor.execute("DELETE FROM search_reindex_tmp")
+            total += len(rows)
+            last_id = rows[-1][0]
