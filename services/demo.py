@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from accounts.models import ExpertProfile, User
+from azmoodegan.persian import to_persian_digits
 
 from .models import FAQ, Category, GalleryImage, Package, RequirementQuestion, Service, persian_slug
 
@@ -301,7 +302,7 @@ def _scale(stdout, target: int, cats: dict[str, Category], experts: list[User], 
                 rng = random.Random(seq)
                 sub_slug, title, price, days, tags = SERVICES[seq % len(SERVICES)]
                 category = cats[sub_slug] if rng.random() < 0.7 else rng.choice(subs)
-                variant = f"{title} (کد {seq})"
+                variant = f"{title} (کد {to_persian_digits(seq)})"
                 count = 1 + seq % 3
                 factor = rng.choice([0.6, 0.8, 1.0, 1.2, 1.5, 2.0])
                 svc = Service(
@@ -338,5 +339,5 @@ def seed(stdout=None, services=None, **options) -> None:
     created = _seed_base(stdout, cats, experts, demo_expert, covers)
     _say(stdout, f"Catalogue: {len(cats)} categories, {len(experts)} experts, {created} new services.")
     if services:
-        added = _scale(stdout, int(services), cats, experts + ([demo_expert] if demo_expert else []), covers)
+        added = _scale(stdout, int(services), cats, experts, covers)
         _say(stdout, f"Catalogue scaled: {added} services added.")

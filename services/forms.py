@@ -5,7 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from azmoodegan.persian import LocalizedIntegerField, rials_to_toman, to_persian_digits, toman_to_rials
+from azmoodegan.persian import (
+    LocalizedIntegerField,
+    format_number,
+    rials_to_toman,
+    to_persian_digits,
+    toman_to_rials,
+)
 
 from .actions import PackageData, QuestionData, gallery_check_file, package_check
 from .exceptions import ServiceError
@@ -127,7 +133,8 @@ class PackageForm(forms.Form):
             return {}
         return {
             "enabled": True, "title": package.title, "description": package.description,
-            "price": rials_to_toman(package.price), "delivery_days": package.delivery_days,
+            "price": format_number(rials_to_toman(package.price)),
+            "delivery_days": to_persian_digits(package.delivery_days),
             "revisions": "unlimited" if package.revisions is None else str(package.revisions),
         }
 

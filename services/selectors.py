@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from .models import FAQ, Category, GalleryImage, Package, Service
 
@@ -65,7 +65,14 @@ def expert_published_services(user_id: int, limit: int = 24) -> list[Service]:
     return list(with_card_data(qs)[:limit])
 
 
-def dashboard_services(user_id: int) -> list[Service]:
-    """All of an expert's services except deleted ones, for the dashboard."""
+def dashboard_services(user_id: int, status: str | None = None) -> QuerySet[Service]:
+    """An expert's services except deleted ones, newest change first, for the dashboard."""
     qs = Service.objects.filter(owner_id=user_id).exclude(status=Service.Status.DELETED)
-    return list(with_card_data(qs).select_related("category__parent").order_by("-updated_at"))
+    if status:
+        qs = qs.filter(status=status)
+    return with_card_data(qs).select_related("category__parent").order_by("-updated_at", "-pk")
+
+
+def dashboard_counts(user_id: int) -> dict[str, int]:
+    rows = Service.objects.filter(owner_id=user_id).values("status").annotate(n=Count("pk")).order_by()
+    return {row["status"]: row["n"] for row in rows}

@@ -17,6 +17,7 @@ from .forms import FAQFormSet, PackageForm, QuestionFormSet, ServiceForm
 from .models import Category, GalleryImage, Package, Service
 
 CATEGORY_PAGE_SIZE = 24
+DASHBOARD_PAGE_SIZE = 20
 
 
 # --- Browsing ------------------------------------------------------------------------------------
@@ -76,16 +77,17 @@ def _own_service(request, pk: int) -> Service:
 def dashboard(request):
     if not request.user.is_expert:
         return redirect("accounts:become_expert")
-    services = selectors.dashboard_services(request.user.pk)
     status_filter = request.GET.get("status")
-    counts: dict[str, int] = {}
-    for s in services:
-        counts[s.status] = counts.get(s.status, 0) + 1
-    if status_filter in Service.Status.values:
-        services = [s for s in services if s.status == status_filter]
+    if status_filter not in Service.Status.values or status_filter == Service.Status.DELETED:
+        status_filter = None
+    counts = selectors.dashboard_counts(request.user.pk)
+    counts.pop(Service.Status.DELETED, None)
+    page = Paginator(selectors.dashboard_services(request.user.pk, status_filter), DASHBOARD_PAGE_SIZE).get_page(
+        request.GET.get("page"))
     tabs = [(value, label, counts.get(value, 0)) for value, label in Service.Status.choices if value != "deleted"]
     return render(request, "services/dashboard.html", {
-        "services": services, "tabs": tabs, "status_filter": status_filter, "total": sum(counts.values()),
+        "services": page.object_list, "page": page, "tabs": tabs, "status_filter": status_filter,
+        "total": sum(counts.values()),
     })
 
 

@@ -99,3 +99,34 @@ def test_only_owner_touches_gallery():
         actions.gallery_remove(image_id=image.pk, actor=other)
     with pytest.raises(ServicePermissionError):
         actions.gallery_set_cover(image_id=image.pk, actor=other)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_uploads_never_exceed_six():
+    """Two uploads racing for the last slot: the row lock lets exactly one through."""
+    import threading
+
+    from django.db import connection
+
+    service = ServiceFactory()
+    for i in range(5):
+        actions.gallery_add(service_id=service.pk, actor=service.owner, file=upload(f"{i}.png"))
+    errors, barrier = [], threading.Barrier(2)
+
+    def add(name):
+        try:
+            barrier.wait()
+            actions.gallery_add(service_id=service.pk, actor=service.owner, file=upload(name))
+        except GalleryError as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add, args=(f"race-{i}.png",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert GalleryImage.objects.filter(service=service).count() == 6
+    assert len(errors) == 1
+    assert GalleryImage.objects.filter(service=service, is_cover=True).count() == 1
