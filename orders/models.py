@@ -143,6 +143,25 @@ class Order(models.Model):
         return bool(self.status in self.WORKING and self.due_at and timezone.now() > self.due_at)
 
     @property
+    def time_left(self) -> str:
+        """`۲ روز و ۵ ساعت` until `due_at` (or since, when late), for the countdown."""
+        from azmoodegan.persian import to_persian_digits
+
+        if not self.due_at:
+            return ""
+        seconds = abs(int((self.due_at - timezone.now()).total_seconds()))
+        days, rest = divmod(seconds, 86400)
+        hours, rest = divmod(rest, 3600)
+        minutes = max(1, rest // 60) if not days and not hours else rest // 60
+        if days:
+            text = _("%(days)s days and %(hours)s hours") % {"days": days, "hours": hours}
+        elif hours:
+            text = _("%(hours)s hours and %(minutes)s minutes") % {"hours": hours, "minutes": minutes}
+        else:
+            text = _("%(minutes)s minutes") % {"minutes": minutes}
+        return to_persian_digits(text)
+
+    @property
     def unlimited_revisions(self) -> bool:
         return self.revisions_allowed is None
 

@@ -183,4 +183,11 @@ FA = {
     "Thank you! The order is complete and the expert has been paid.": "سپاس! سفارش تکمیل شد و مبلغ به متخصص پرداخت شد.",
     "The order was cancelled. Any amount paid is back in your wallet.": "سفارش لغو شد. هر مبلغی که پرداخته بودید به کیف پولتان برگشت.",
     "Order cancelled.": "سفارش لغو شد.",
+    "%(days)s days and %(hours)s hours": "%(days)s روز و %(hours)s ساعت",
+    "%(hours)s hours and %(minutes)s minutes": "%(hours)s ساعت و %(minutes)s دقیقه",
+    "%(minutes)s minutes": "%(minutes)s دقیقه",
+    "Late: the delivery time passed %(when)s ago.": "با تاخیر: %(when)s از مهلت تحویل گذشته است.",
+    "Time left to deliver: %(when)s": "زمان باقی‌مانده تا تحویل: %(when)s",
+    "late": "با تاخیر",
+    "%(when)s left": "%(when)s مانده",
 }
