@@ -283,7 +283,7 @@ def escrow_release(*, order_ref: int, expert, buyer, amount: int, platform_fee: 
     )
 
 
-def escrow_refund(*, order_ref: int, buyer, amount: int, n: int = 1, actor=None) -> Transfer:
+def escrow_refund(*, order_ref: int, buyer, amount: int, n: int | str = 1, actor=None) -> Transfer:
     """Return `amount` of an order's escrow to the buyer's available wallet (key `refund:<order>:<n>`).
 
     `n` numbers the refunds of one order, so a second, deliberate refund gets its own key.

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from azmoodegan.persian import to_persian_digits
 
 from . import ledger
 from .models import Account, Leg, Transfer
@@ -43,6 +46,8 @@ def wallet_line_label(leg: Leg) -> str:
     """What a ledger line means to the wallet's owner, in one short Persian phrase."""
     transfer, kind = leg.transfer, leg.account.kind
     order = transfer.order_ref
+    if (get_language() or "").startswith("fa"):
+        order = to_persian_digits(order)
     Kind = Transfer.Kind
     pending = kind == Account.Kind.USER_PENDING
     if transfer.kind == Kind.WALLET_PAYMENT:
