@@ -59,6 +59,11 @@ def test_order_pay_requirements_deliver_confirm(page, tmp_path):
     assert order.status == Order.Status.AWAITING_REQUIREMENTS
     page.get_by_label("قرارداد برای کدام شهر است؟").fill("تهران")
     page.fill("#id_description", "لطفاً بندهای فسخ و ودیعه را با دقت بررسی کنید.")
+    # Typing saves a draft by itself (htmx); a reload keeps it.
+    expect(page.locator("#az-draft-status")).to_contain_text("پیش‌نویس ذخیره شد")
+    page.reload()
+    expect(page.locator("#id_description")).to_have_value("لطفاً بندهای فسخ و ودیعه را با دقت بررسی کنید.")
+    expect(page.get_by_label("قرارداد برای کدام شهر است؟")).to_have_value("تهران")
     page.set_input_files("#id_files", str(contract))
     screenshot(page, "orders-requirements")
     page.get_by_test_id("submit-requirements").click()
