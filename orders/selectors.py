@@ -31,9 +31,10 @@ def order_page(user, order_id: int) -> Order:
     order = order_for_user(user, order_id)
     files = OrderFile.objects.order_by("created_at", "id")
     order = (
-        Order.objects.select_related("buyer", "expert", "service", "package")
+        Order.objects.select_related("buyer__expert_profile", "expert__expert_profile", "service", "package")
         .prefetch_related(
-            Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "id")),
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor__expert_profile")
+                     .order_by("created_at", "id")),
             Prefetch("deliveries", queryset=Delivery.objects.prefetch_related(Prefetch("files", queryset=files))),
             Prefetch("files", queryset=files.filter(kind=OrderFile.Kind.REQUIREMENT), to_attr="requirement_files"),
         )
@@ -43,11 +44,15 @@ def order_page(user, order_id: int) -> Order:
 
 
 def buyer_orders(user) -> QuerySet:
-    return Order.objects.filter(buyer=user).select_related("expert", "service").order_by("-created_at", "-id")
+    return (
+        Order.objects.filter(buyer=user).select_related("expert__expert_profile").order_by("-created_at", "-id")
+    )
 
 
 def expert_orders(user) -> QuerySet:
-    return Order.objects.filter(expert=user).select_related("buyer", "service").order_by("-created_at", "-id")
+    return (
+        Order.objects.filter(expert=user).select_related("buyer__expert_profile").order_by("-created_at", "-id")
+    )
 
 
 def file_for_user(user, file_id: int) -> OrderFile:

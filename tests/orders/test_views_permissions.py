@@ -193,15 +193,19 @@ def test_lists_use_constant_queries(django_assert_max_num_queries):
     buyer, expert = first.buyer, first.expert
     from orders import actions
 
-    for _ in range(4):
-        actions.order_create(buyer=buyer, package=first.package)
-    for user, url in ((buyer, "/orders/"), (expert, "/dashboard/orders/")):
-        c = client_for(user)
-        c.get(url)
-        with django_assert_max_num_queries(12):
-            response = c.get(url)
-        assert response.status_code == 200
-        assert response.content.decode().count("list-group-item-action") == 5
+    counts = {}
+    for total in (1, 12):
+        while buyer.orders_bought.count() < total:
+            actions.order_create(buyer=buyer, package=first.package)
+        for user, url in ((buyer, "/orders/"), (expert, "/dashboard/orders/"), (buyer, f"/orders/{first.pk}/")):
+            c = client_for(user)
+            c.get(url)
+            with django_assert_max_num_queries(16) as captured:
+                response = c.get(url)
+            assert response.status_code == 200
+            counts.setdefault(url, set()).add(len(captured))
+        assert response.content.decode().count("list-group-item-action") in (0, total)
+    assert all(len(n) == 1 for n in counts.values()), counts  # the same number of queries for 1 or 12 orders
 
 
 def test_wallet_payment_from_checkout():
