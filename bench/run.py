@@ -141,6 +141,11 @@ def reindex_missing() -> None:
         count = bulk_reindex(only_missing=True)
     if count:
         say(f"indexed the search text of {count} services")
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # fresh statistics and visibility map after bulk writes
+        cursor.execute("VACUUM ANALYZE services_service")
+        cursor.execute("ANALYZE")
 
 
 def pick_pages() -> dict[str, str]:

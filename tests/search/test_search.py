@@ -221,3 +221,15 @@ def test_query_count_is_constant_per_results_page(client, django_assert_max_num_
     with django_assert_max_num_queries(3):
         response = search(client, **params)
     assert len(response.context["services"]) == 24
+
+
+def test_bulk_created_services_are_indexed_by_bulk_reindex(client, logo):
+    from search.indexing import bulk_reindex
+
+    Service.objects.bulk_create([Service(
+        owner=logo.owner, category=logo.category, title="خوشنویسی دیجیتال", slug="x", description="متن",
+        status=Service.Status.PUBLISHED, min_price=1_000_000,
+    )])
+    assert titles(search(client, q="خوشنویسی")) == []
+    assert bulk_reindex(only_missing=True) == 1
+    assert titles(search(client, q="خوشنویسي")) == ["خوشنویسی دیجیتال"]
