@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -350,6 +351,8 @@ def _complete(order: Order, *, actor, kind: str) -> None:
     order.transition_to(S.COMPLETED, actor=actor, kind=kind)
     order.completed_at = timezone.now()
     order.save()
+    # The catalogue's denormalised count (cards, search) moves with the completion.
+    Service.objects.filter(pk=order.service_id).update(completed_orders=F("completed_orders") + 1)
     _notify(order, "completed", to=order.expert)
 
 

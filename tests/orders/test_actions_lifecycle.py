@@ -42,6 +42,8 @@ def test_happy_path_releases_price_minus_commission():
     assert ledger.user_balances(order.expert)["pending"] == 2_000_000 - commission
     assert ledger.balance(ledger.revenue_account()) == commission
     assert ledger.escrow_balance(order.pk) == 0
+    order.service.refresh_from_db()
+    assert order.service.completed_orders == 1
     kinds = list(order.events.values_list("kind", flat=True))
     assert kinds == ["created", "paid", "requirements", "delivered", "confirmed"]
     assert_ledger_ok()
