@@ -53,7 +53,7 @@ def wallet_line_label(leg: Leg) -> str:
     if transfer.kind == Kind.WALLET_PAYMENT:
         return _("Paid for order #%(order)s from your wallet") % {"order": order}
     if transfer.kind == Kind.RELEASE:
-        return _("Earnings from order #%(order)s (waiting for clearance)") % {"order": order}
+        return _("Earnings from order #%(order)s") % {"order": order}
     if transfer.kind == Kind.REFUND:
         return _("Refund for order #%(order)s") % {"order": order}
     if transfer.kind == Kind.SPLIT:
