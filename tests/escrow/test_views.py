@@ -108,3 +108,25 @@ def test_user_menu_links_to_the_wallet(client, db):
     assert client.login(email=user.email, password=PASSWORD)
     html = client.get(reverse("escrow:wallet")).content.decode()
     assert f'href="{reverse("escrow:wallet")}"' in html and "کیف پول" in html
+
+
+@pytest.mark.parametrize("model", ["account", "transfer", "payment", "payout"])
+def test_admin_is_read_only(client, db, model):
+    from escrow.models import Transfer
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    pay(UserFactory(), order_ref=1, amount=10_000)
+    assert client.get(reverse(f"admin:escrow_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:escrow_{model}_add")).status_code == 403
+    if model == "transfer":
+        transfer = Transfer.objects.get()
+        html = client.get(reverse("admin:escrow_transfer_change", args=[transfer.pk])).content.decode()
+        assert "10000" in html or "10,000" in html or "۱۰٬۰۰۰" in html
+
+
+def test_beat_tasks_run(db):
+    from escrow.tasks import clear_pending_task, reconcile_payments_task
+
+    assert clear_pending_task.delay().get() == 0
+    assert reconcile_payments_task.delay().get() == {}
