@@ -4,9 +4,12 @@ Rules (issue 3): prices 50,000–500,000,000 Toman, stored as Rials; delivery 1�
 0–10 or unlimited (None); package prices strictly increase basic < standard < premium; at most six
 images, exactly one cover while any exist; only the owner edits, only staff moderate.
 
-Editing rule chosen for a published (or paused) service: a content change sends it back to
-review and takes it off the public listing until staff approve it again. `rejection_reason`
-is kept until the next approval so the expert sees it in the dashboard.
+Editing a published (or paused) service: the expert edits a *revision*, a copy of the service
+(`revision_of` points at the live row, never listed). The live service stays exactly as approved
+while the revision is drafted, reviewed, rejected or resubmitted; when staff approve the revision
+its content is applied to the live row in one transaction (package rows keep their ids, so
+orders that point at them stay valid) and the revision row is removed. The edit actions refuse
+to touch a live row directly; `service_save` routes an edit of a live service to its revision.
 
 Each action locks the service row (`select_for_update`) so concurrent edits, moderation and
 package changes serialise, and recomputes the denormalised `min_price`/`min_delivery_days` in
@@ -22,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -104,6 +107,11 @@ def _ensure_staff(actor: User) -> None:
 def _ensure_editable(service: Service) -> None:
     if service.status == Status.DELETED:
         raise ServiceStateError(_("This service has been deleted and can no longer be changed."), code="deleted")
+    if service.status in (Status.PUBLISHED, Status.PAUSED):
+        # Buyers see this row; changes go through a revision (service_revision_start).
+        raise ServiceStateError(
+            _("A published service is changed through an edit that our team reviews first."), code="live"
+        )
 
 
 def _move(service: Service, to: str, *, actor: User | None, note: str = "") -> None:
@@ -116,14 +124,6 @@ def _move(service: Service, to: str, *, actor: User | None, note: str = "") -> N
         )
     ServiceEvent.objects.create(service=service, actor=actor, from_status=service.status, to_status=to, note=note)
     service.status = to
-
-
-def _content_changed(service: Service, actor: User) -> None:
-    """A published or paused service that is edited goes back to review (and off the listing)."""
-    if service.status in (Status.PUBLISHED, Status.PAUSED):
-        _move(service, Status.PENDING_REVIEW, actor=actor, note="edited")
-        service.submitted_at = timezone.now()
-        service.save(update_fields=["status", "submitted_at", "updated_at"])
 
 
 def _clean_tags(tags: Iterable[str]) -> list[str]:
@@ -207,7 +207,6 @@ def service_update(
     if changed:
         service.full_clean(exclude=["owner", "category"])
         service.save(update_fields=[*changed, "updated_at"])
-        _content_changed(service, actor)
     return service
 
 
@@ -265,7 +264,6 @@ def package_set(*, service_id: int, actor: User, packages: Sequence[PackageData]
                 field=f"{higher.tier}-price", code="tier_order",
             )
     existing = {p.tier: p for p in Package.objects.filter(service=service)}
-    changed = False
     result = []
     for data in ordered:
         fields = {"title": data.title.strip(), "description": data.description.strip(), "price": data.price,
@@ -273,23 +271,25 @@ def package_set(*, service_id: int, actor: User, packages: Sequence[PackageData]
         package = existing.pop(data.tier, None)
         if package is None:
             package = Package.objects.create(service=service, tier=data.tier, **fields)
-            changed = True
         elif any(getattr(package, k) != v for k, v in fields.items()):
             for k, v in fields.items():
                 setattr(package, k, v)
             package.save()
-            changed = True
         result.append(package)
     if existing:
         Package.objects.filter(pk__in=[p.pk for p in existing.values()]).delete()
-        changed = True
     recompute_package_summary(service)
-    if changed:
-        _content_changed(service, actor)
     return result
 
 
 # --- Gallery -------------------------------------------------------------------------------------
+
+
+def _delete_unreferenced_files(storage, names: Iterable[str]) -> None:
+    """Delete image files no gallery row uses any more (a revision shares files with its service)."""
+    for name in names:
+        if not GalleryImage.objects.filter(Q(image=name) | Q(thumbnail=name) | Q(card=name)).exists():
+            storage.delete(name)
 
 
 def gallery_check_file(file: UploadedFile) -> None:
@@ -318,7 +318,6 @@ def gallery_add(*, service_id: int, actor: User, file: UploadedFile) -> GalleryI
     image = GalleryImage(service=service, position=count, is_cover=not has_cover)
     image.image.save(content.name, content, save=False)
     image.save()
-    _content_changed(service, actor)
     from .tasks import make_image_sizes
 
     transaction.on_commit(lambda: make_image_sizes.delay(image.pk))
@@ -344,13 +343,8 @@ def gallery_remove(*, image_id: int, actor: User) -> None:
         if successor:
             successor.is_cover = True
             successor.save(update_fields=["is_cover"])
-    _content_changed(service, actor)
 
-    def _delete_files():
-        for name in files:
-            storage.delete(name)
-
-    transaction.on_commit(_delete_files)
+    transaction.on_commit(lambda: _delete_unreferenced_files(storage, files))
 
 
 @transaction.atomic
@@ -366,7 +360,6 @@ def gallery_set_cover(*, image_id: int, actor: User) -> GalleryImage:
         GalleryImage.objects.filter(service=service, is_cover=True).update(is_cover=False)
         image.is_cover = True
         image.save(update_fields=["is_cover"])
-        _content_changed(service, actor)
     return image
 
 
@@ -392,7 +385,6 @@ def faq_set(*, service_id: int, actor: User, items: Sequence[tuple[str, str]]) -
     faqs = FAQ.objects.bulk_create(
         [FAQ(service=service, question=q, answer=a, position=i) for i, (q, a) in enumerate(items)]
     )
-    _content_changed(service, actor)
     return faqs
 
 
@@ -439,7 +431,6 @@ def requirement_questions_set(*, service_id: int, actor: User, items: Sequence[Q
             for i, q in enumerate(cleaned)
         ]
     )
-    _content_changed(service, actor)
     return questions
 
 
@@ -482,11 +473,20 @@ def _email_owner(service: Service, *, subject: str, template: str) -> None:
 def service_approve(*, service_id: int, actor: User) -> Service:
     """Publish a service under review and tell the expert."""
     _ensure_staff(actor)
+    live_id = Service.objects.filter(pk=service_id).values_list("revision_of_id", flat=True).first()
+    if live_id:
+        _lock(live_id)  # always live row first, then its revision, as the editor does
     service = _lock(service_id)
     if service.status == Status.PUBLISHED:
         return service
     if service.status != Status.PENDING_REVIEW:
         raise ServiceStateError(_("Only a service waiting for review can be approved."), code="not_pending")
+    if service.revision_of_id is not None:
+        live = _apply_revision(service, actor=actor)
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Your changes to “%(title)s” are live") % {"title": live.title}
+        _email_owner(live, subject=subject, template="services/email/approved.txt")
+        return live
     _move(service, Status.PUBLISHED, actor=actor)
     service.rejection_reason = ""
     service.published_at = service.published_at or timezone.now()
@@ -495,6 +495,42 @@ def service_approve(*, service_id: int, actor: User) -> Service:
         subject = _("Your service “%(title)s” is published") % {"title": service.title}
     _email_owner(service, subject=subject, template="services/email/approved.txt")
     return service
+
+
+def _apply_revision(revision: Service, *, actor: User) -> Service:
+    """Copy an approved revision onto its live service and remove the revision. Caller holds its lock.
+
+    Package rows of the live service are updated in place by tier so that orders pointing at
+    them stay valid; FAQ, questions and images are moved over from the revision.
+    """
+    live = _lock(revision.revision_of_id)
+    for name in ("title", "slug", "description", "tags", "category_id"):
+        setattr(live, name, getattr(revision, name))
+    live_packages = {p.tier: p for p in Package.objects.filter(service=live)}
+    for package in Package.objects.filter(service=revision):
+        target = live_packages.pop(package.tier, None) or Package(service=live, tier=package.tier)
+        for name in ("title", "description", "price", "delivery_days", "revisions"):
+            setattr(target, name, getattr(package, name))
+        target.save()
+    Package.objects.filter(pk__in=[p.pk for p in live_packages.values()]).delete()
+    FAQ.objects.filter(service=live).delete()
+    FAQ.objects.filter(service=revision).update(service=live)
+    RequirementQuestion.objects.filter(service=live).delete()
+    RequirementQuestion.objects.filter(service=revision).update(service=live)
+    old_images = list(GalleryImage.objects.filter(service=live))
+    old_files = [f.name for img in old_images for f in (img.image, img.thumbnail, img.card) if f]
+    storage = old_images[0].image.storage if old_images else None
+    GalleryImage.objects.filter(service=live).delete()
+    GalleryImage.objects.filter(service=revision).update(service=live)
+    live.rejection_reason = ""
+    live.save()
+    recompute_package_summary(live)
+    ServiceEvent.objects.create(service=live, actor=actor, from_status=live.status, to_status=live.status,
+                                note="edit approved")
+    revision.delete()
+    if storage is not None:
+        transaction.on_commit(lambda: _delete_unreferenced_files(storage, old_files))
+    return live
 
 
 @transaction.atomic
@@ -546,11 +582,68 @@ def service_delete(*, service_id: int, actor: User) -> Service:
     service = _lock(service_id)
     if not (service.owner_id == actor.pk or actor.is_staff):
         _ensure_owner(service, actor)
+    if service.revision_of_id is not None:
+        # Discarding an edit: the live service is untouched; the copy goes (its files are shared).
+        service.delete()
+        return service
     if service.status == Status.DELETED:
         return service
+    Service.objects.filter(revision_of=service).delete()
     _move(service, Status.DELETED, actor=actor)
     service.save(update_fields=["status", "updated_at"])
     return service
+
+
+def open_revision(service: Service) -> Service | None:
+    return Service.objects.filter(revision_of=service).first()
+
+
+@transaction.atomic
+def service_revision_start(*, service_id: int, actor: User) -> Service:
+    """Open (or return) the editable copy of a published or paused service.
+
+    The copy carries the live content, packages, FAQ, questions and gallery (image rows share
+    the live files), so the expert edits from what buyers see now.
+    """
+    revision, _mapping = _revision_start(service_id=service_id, actor=actor)
+    return revision
+
+
+def _revision_start(*, service_id: int, actor: User) -> tuple[Service, dict[int, int]]:
+    live = _lock(service_id)
+    _ensure_owner(live, actor)
+    if live.status not in (Status.PUBLISHED, Status.PAUSED) or live.revision_of_id is not None:
+        raise ServiceStateError(_("Only a published or paused service is edited through a revision."), code="not_live")
+    existing = Service.objects.filter(revision_of=live).first()
+    if existing is not None:
+        return existing, {}
+    revision = Service.objects.create(
+        owner_id=live.owner_id, category_id=live.category_id, title=live.title, slug=live.slug,
+        description=live.description, tags=list(live.tags), status=Status.DRAFT, revision_of=live,
+        min_price=live.min_price, min_delivery_days=live.min_delivery_days,
+    )
+    Package.objects.bulk_create([
+        Package(service=revision, tier=p.tier, title=p.title, description=p.description, price=p.price,
+                delivery_days=p.delivery_days, revisions=p.revisions)
+        for p in Package.objects.filter(service=live)
+    ])
+    FAQ.objects.bulk_create([
+        FAQ(service=revision, question=f.question, answer=f.answer, position=f.position)
+        for f in FAQ.objects.filter(service=live)
+    ])
+    RequirementQuestion.objects.bulk_create([
+        RequirementQuestion(service=revision, kind=q.kind, text=q.text, choices=list(q.choices), required=q.required,
+                            position=q.position)
+        for q in RequirementQuestion.objects.filter(service=live)
+    ])
+    mapping = {}
+    for img in GalleryImage.objects.filter(service=live).order_by("pk"):
+        copy = GalleryImage.objects.create(service=revision, image=img.image.name, thumbnail=img.thumbnail.name,
+                                           card=img.card.name, position=img.position, is_cover=img.is_cover)
+        mapping[img.pk] = copy.pk
+    ServiceEvent.objects.create(service=live, actor=actor, from_status=live.status, to_status=live.status,
+                                note="edit started")
+    return revision, mapping
 
 
 # --- Everything the edit page sends, in one transaction ------------------------------------------
@@ -562,10 +655,20 @@ def service_save(
     packages: Sequence[PackageData], faqs: Sequence[tuple[str, str]], questions: Sequence[QuestionData],
     new_images: Sequence[UploadedFile] = (), remove_image_ids: Sequence[int] = (), cover_image_id: int | None = None,
 ) -> Service:
-    """Create or update a service from its edit page: all sections succeed together or none does."""
+    """Create or update a service from its edit page: all sections succeed together or none does.
+
+    For a published or paused service the changes land in its revision, which is returned.
+    """
     if service_id is None:
         service = service_create(actor=actor, category=category, title=title, description=description, tags=tags)
     else:
+        current = Service.objects.filter(pk=service_id).only("status", "revision_of_id").first()
+        if current is not None and current.status in (Status.PUBLISHED, Status.PAUSED) and not current.revision_of_id:
+            # Buyers keep seeing the live service; the edit goes into its revision.
+            revision, mapping = _revision_start(service_id=service_id, actor=actor)
+            service_id = revision.pk
+            remove_image_ids = [mapping.get(i, i) for i in remove_image_ids]
+            cover_image_id = mapping.get(cover_image_id, cover_image_id) if cover_image_id else None
         service = service_update(
             service_id=service_id, actor=actor, category=category, title=title, description=description, tags=tags
         )

@@ -78,7 +78,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ("title", "owner", "category", "status", "min_price", "submitted_at", "updated_at")
+    list_display = ("title", "owner", "category", "status", "revision_of", "min_price", "submitted_at", "updated_at")
     list_filter = (StatusFilter, ("category__parent", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "owner__email", "owner__expert_profile__display_name")
     list_select_related = ("owner", "owner__expert_profile", "category")
@@ -86,7 +86,8 @@ class ServiceAdmin(admin.ModelAdmin):
     actions = ("approve_services", "reject_services")
     inlines = (PackageInline, GalleryImageInline, FAQInline, RequirementQuestionInline, ServiceEventInline)
     readonly_fields = (
-        "owner", "category", "title", "slug", "description", "tags", "status", "rejection_reason", "published_at",
+        "owner", "category", "title", "slug", "description", "tags", "status", "revision_of", "rejection_reason",
+        "published_at",
         "submitted_at", "created_at", "updated_at", "min_price", "min_delivery_days", "rating_avg", "rating_count",
         "completed_orders",
     )

@@ -80,9 +80,9 @@ class Service(models.Model):
     TRANSITIONS = {
         Status.DRAFT: {Status.PENDING_REVIEW, Status.DELETED},
         Status.PENDING_REVIEW: {Status.PUBLISHED, Status.REJECTED, Status.DRAFT, Status.DELETED},
-        Status.PUBLISHED: {Status.PAUSED, Status.PENDING_REVIEW, Status.DELETED},
+        Status.PUBLISHED: {Status.PAUSED, Status.DELETED},
         Status.REJECTED: {Status.PENDING_REVIEW, Status.DRAFT, Status.DELETED},
-        Status.PAUSED: {Status.PUBLISHED, Status.PENDING_REVIEW, Status.DELETED},
+        Status.PAUSED: {Status.PUBLISHED, Status.DELETED},
         Status.DELETED: set(),
     }
 
@@ -103,6 +103,13 @@ class Service(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # An edit of a published (or paused) service is a separate, never-listed row pointing at it;
+    # staff approve the revision and its content is applied to this row, which stays live meanwhile.
+    revision_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="revisions",
+        verbose_name=_("edit of"),
+    )
+
     # Denormalised, kept exact by actions (packages here; reviews and orders by their apps).
     min_price = models.BigIntegerField(_("starting price (Rials)"), null=True, blank=True)
     min_delivery_days = models.PositiveSmallIntegerField(_("fastest delivery (days)"), null=True, blank=True)
@@ -121,6 +128,12 @@ class Service(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(rating_avg__gte=0) & Q(rating_avg__lte=5), name="service_rating_range"),
+            models.UniqueConstraint(
+                fields=["revision_of"], condition=Q(revision_of__isnull=False), name="service_one_open_revision"
+            ),
+            models.CheckConstraint(
+                condition=Q(revision_of__isnull=True) | ~Q(status="published"), name="service_revision_never_listed"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -128,6 +141,10 @@ class Service(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("services:detail", args=[self.pk, self.slug or "service"])
+
+    @property
+    def is_revision(self) -> bool:
+        return self.revision_of_id is not None
 
     @property
     def is_public(self) -> bool:

@@ -66,13 +66,20 @@ def expert_published_services(user_id: int, limit: int = 24) -> list[Service]:
 
 
 def dashboard_services(user_id: int, status: str | None = None) -> QuerySet[Service]:
-    """An expert's services except deleted ones, newest change first, for the dashboard."""
-    qs = Service.objects.filter(owner_id=user_id).exclude(status=Service.Status.DELETED)
+    """An expert's services (not deleted, not revisions), newest change first, each with its open edit."""
+    qs = Service.objects.filter(owner_id=user_id, revision_of__isnull=True).exclude(status=Service.Status.DELETED)
     if status:
         qs = qs.filter(status=status)
-    return with_card_data(qs).select_related("category__parent").order_by("-updated_at", "-pk")
+    return (
+        with_card_data(qs)
+        .select_related("category__parent")
+        .prefetch_related(Prefetch("revisions", queryset=Service.objects.only(
+            "pk", "status", "rejection_reason", "revision_of_id", "updated_at"), to_attr="open_revisions"))
+        .order_by("-updated_at", "-pk")
+    )
 
 
 def dashboard_counts(user_id: int) -> dict[str, int]:
-    rows = Service.objects.filter(owner_id=user_id).values("status").annotate(n=Count("pk")).order_by()
+    rows = (Service.objects.filter(owner_id=user_id, revision_of__isnull=True).values("status")
+            .annotate(n=Count("pk")).order_by())
     return {row["status"]: row["n"] for row in rows}

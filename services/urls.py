@@ -18,4 +18,5 @@ urlpatterns = [
     path("dashboard/services/<int:pk>/pause/", views.service_pause, name="pause"),
     path("dashboard/services/<int:pk>/resume/", views.service_resume, name="resume"),
     path("dashboard/services/<int:pk>/delete/", views.service_delete, name="delete"),
+    path("dashboard/services/<int:pk>/discard-edit/", views.revision_discard, name="discard_edit"),
 ]

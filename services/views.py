@@ -67,10 +67,16 @@ def _render_service(request, service: Service, *, preview: bool):
 
 def _own_service(request, pk: int) -> Service:
     """The owner's service (any status but deleted); 404 for everyone else, so ids don't leak."""
-    service = Service.objects.filter(pk=pk, owner_id=request.user.pk).exclude(status=Service.Status.DELETED).first()
+    service = (Service.objects.filter(pk=pk, owner_id=request.user.pk, revision_of__isnull=True)
+               .exclude(status=Service.Status.DELETED).first())
     if service is None:
         raise Http404
     return service
+
+
+def _edit_target(service: Service) -> Service:
+    """What the editor shows: the open revision of a live service, or the service itself."""
+    return Service.objects.filter(revision_of=service).first() or service
 
 
 @login_required
@@ -139,7 +145,8 @@ def service_edit(request, pk: int | None = None):
         messages.info(request, _("Please create your expert profile first; then you can add services."))
         return redirect("accounts:become_expert")
     service = _own_service(request, pk) if pk is not None else None
-    form, package_forms, faqs, questions, images = _editor_forms(request, service)
+    target = _edit_target(service) if service is not None else None
+    form, package_forms, faqs, questions, images = _editor_forms(request, target)
     if request.method == "POST":
         valid = all([form.is_valid(), *(pf.is_valid() for pf in package_forms), faqs.is_valid(), questions.is_valid()])
         if valid:
@@ -163,28 +170,36 @@ def service_edit(request, pk: int | None = None):
                 if request.POST.get("then") == "submit":
                     messages.success(request, _("Your service was sent for review. We will email you the result."))
                     return redirect("services:dashboard")
+                live_pk = saved.revision_of_id or saved.pk
                 if request.POST.get("then") == "preview":
-                    return redirect("services:preview", pk=saved.pk)
+                    return redirect("services:preview", pk=live_pk)
                 messages.success(request, _("Your changes were saved."))
-                return redirect("services:edit", pk=saved.pk)
+                return redirect("services:edit", pk=live_pk)
         messages.error(request, _("Some fields need your attention; please check the messages beside them."))
     return render(request, "services/service_form.html", {
-        "service": service, "form": form, "package_forms": package_forms, "faqs": faqs, "questions": questions,
+        "service": service, "target": target, "form": form, "package_forms": package_forms, "faqs": faqs, "questions": questions,
         "images": images,
     }, status=200)
 
 
 @login_required
 def service_preview(request, pk: int):
-    _own_service(request, pk)
-    return _render_service(request, selectors.service_for_page(pk), preview=True)
+    """The page exactly as buyers will see it; for a live service with an open edit, the edit."""
+    target = _edit_target(_own_service(request, pk))
+    return _render_service(request, selectors.service_for_page(target.pk), preview=True)
 
 
-def _status_action(action, success_message):
+def _status_action(action, success_message, *, on_revision: bool = False):
     @login_required
     @require_POST
     def view(request, pk: int):
         service = _own_service(request, pk)
+        if on_revision:
+            service = Service.objects.filter(revision_of=service).first()
+            if service is None:
+                raise Http404
+        elif action is actions.service_submit:
+            service = _edit_target(service)
         try:
             action(service_id=service.pk, actor=request.user)
         except ServiceError as exc:
@@ -200,6 +215,9 @@ service_submit = _status_action(actions.service_submit, lambda: _("Your service 
 service_pause = _status_action(actions.service_pause, lambda: _("Your service is paused; buyers won't see it until you resume it."))
 service_resume = _status_action(actions.service_resume, lambda: _("Your service is visible to buyers again."))
 service_delete = _status_action(actions.service_delete, lambda: _("Your service was deleted."))
+revision_discard = _status_action(
+    actions.service_delete, lambda: _("Your unpublished changes were discarded."), on_revision=True
+)
 
 
 def order_start(request, package_id: int):

@@ -2,7 +2,7 @@ import pytest
 
 from services import actions
 from services.actions import PackageData
-from services.exceptions import PackageError, ServicePermissionError
+from services.exceptions import PackageError, ServicePermissionError, ServiceStateError
 from services.models import Package, Service
 
 from .factories import ServiceFactory, expert_user
@@ -107,14 +107,13 @@ def test_only_owner_sets_packages():
         actions.package_set(service_id=service.pk, actor=expert_user(), packages=[pkg()])
 
 
-def test_changing_packages_of_published_service_sends_it_to_review():
+def test_packages_of_a_live_service_change_only_through_a_revision():
     service = ServiceFactory(status=Service.Status.PUBLISHED)
-    actions.package_set(service_id=service.pk, actor=service.owner, packages=[pkg()])
-    service.refresh_from_db()
-    assert service.status == Service.Status.PENDING_REVIEW
-    # The same packages again change nothing and move nothing.
-    service.status = Service.Status.PUBLISHED
-    service.save()
-    actions.package_set(service_id=service.pk, actor=service.owner, packages=[pkg()])
+    with pytest.raises(ServiceStateError) as exc:
+        actions.package_set(service_id=service.pk, actor=service.owner, packages=[pkg()])
+    assert exc.value.code == "live"
+    revision = actions.service_revision_start(service_id=service.pk, actor=service.owner)
+    actions.package_set(service_id=revision.pk, actor=service.owner, packages=[pkg()])
     service.refresh_from_db()
     assert service.status == Service.Status.PUBLISHED
+    assert not service.packages.exists()

@@ -36,13 +36,13 @@ def test_category_must_be_a_subcategory():
     assert exc.value.field == "category"
 
 
-def test_update_only_by_owner_and_published_goes_to_review():
-    service = ServiceFactory(status=Service.Status.PUBLISHED)
+def test_update_only_by_owner():
+    service = ServiceFactory()
     with pytest.raises(ServicePermissionError):
         actions.service_update(service_id=service.pk, actor=expert_user(), title="عنوان دیگری برای خدمت")
     actions.service_update(service_id=service.pk, actor=service.owner, title="عنوان دیگری برای خدمت")
     service.refresh_from_db()
-    assert service.status == Service.Status.PENDING_REVIEW
+    assert service.status == Service.Status.DRAFT
     assert service.slug == "عنوان-دیگری-برای-خدمت"
 
 

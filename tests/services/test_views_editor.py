@@ -139,3 +139,35 @@ def test_remove_and_cover_and_submit(client, expert):
     service.refresh_from_db()
     assert list(service.images.values_list("pk", "is_cover")) == [(second.pk, True)]
     assert service.status == Service.Status.PENDING_REVIEW
+
+
+def test_editing_a_published_service_keeps_it_live(client):
+    from .factories import published_service
+
+    service = published_service(packages=1, images=1)
+    old_title = service.title
+    client.force_login(service.owner)
+    edit_url = reverse("services:edit", args=[service.pk])
+    assert 'data-testid="edit-note"' in client.get(edit_url).content.decode()
+    data = form_data(service.category, title="عنوان ویرایش‌شده‌ی خدمت منتشرشده")
+    assert client.post(edit_url, {**data, "cover": service.images.get().pk}).status_code == 302
+    service.refresh_from_db()
+    assert (service.title, service.status) == (old_title, Service.Status.PUBLISHED)
+    revision = Service.objects.get(revision_of=service)
+    assert revision.images.count() == 1
+    body = client.get(reverse("services:dashboard")).content.decode()
+    assert 'data-testid="open-edit"' in body
+    assert "عنوان ویرایش‌شده" in client.get(reverse("services:preview", args=[service.pk])).content.decode()
+    # The edit form now shows the revision's content.
+    assert "عنوان ویرایش‌شده" in client.get(edit_url).content.decode()
+    # Another expert can neither submit nor discard it.
+    client.force_login(expert_user())
+    assert client.post(reverse("services:submit", args=[service.pk])).status_code == 404
+    assert client.post(reverse("services:discard_edit", args=[service.pk])).status_code == 404
+    client.force_login(service.owner)
+    client.post(reverse("services:submit", args=[service.pk]))
+    revision.refresh_from_db()
+    assert revision.status == Service.Status.PENDING_REVIEW
+    assert client.get(service.get_absolute_url()).status_code == 200
+    client.post(reverse("services:discard_edit", args=[service.pk]))
+    assert not Service.objects.filter(revision_of=service).exists()
