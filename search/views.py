@@ -187,7 +187,7 @@ def compare_rows(services) -> list[dict]:
     def row(label, values, shown, best=None, group=None):
         present = [v for v in values if v is not None]
         target = None
-        if present and best and len(present) > 1:
+        if best and len(present) > 1 and len(set(present)) > 1:  # a tie everywhere marks nothing
             target = min(present) if best == "min" else max(present)
         cells = [{"text": s, "best": target is not None and v == target} for v, s in zip(values, shown, strict=True)]
         rows.append({"label": label, "cells": cells, "group": group})
