@@ -157,7 +157,7 @@ def post_transfer(
         with transaction.atomic():
             transfer = Transfer.objects.create(
                 kind=kind, idempotency_key=key, description=description[:300], order_ref=order_ref,
-                actor=actor if actor is None or getattr(actor, "pk", None) else None,
+                actor=actor,
             )
             Leg.objects.bulk_create([Leg(transfer=transfer, account=account, amount=amount) for account, amount in legs])
     except IntegrityError:

@@ -2,6 +2,7 @@
 
 import logging
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -163,7 +164,9 @@ def run_concurrently(n, func):
 def test_a_callback_replayed_20_times_concurrently_credits_escrow_once():
     payment = start(UserFactory(), order_ref=31, amount=AMOUNT)
     params = bank_decides(payment)
+    began = time.perf_counter()
     results, errors = run_concurrently(20, lambda: verify(payment, params).status)
+    print(f"20 concurrent verifications: {time.perf_counter() - began:.2f}s")
     assert errors == []
     assert results == [Payment.Status.PAID] * 20
     assert Transfer.objects.filter(kind="payment").count() == 1
@@ -175,10 +178,12 @@ def test_20_concurrent_releases_release_once(settings):
     settings.COMMISSION_PERCENT = 10
     buyer, expert = UserFactory(), UserFactory()
     pay(buyer, order_ref=32, amount=AMOUNT)
+    began = time.perf_counter()
     results, errors = run_concurrently(
         20, lambda: actions.escrow_release(order_ref=32, expert=expert, buyer=buyer, amount=AMOUNT).pk
     )
     assert errors == []
+    print(f"20 concurrent releases: {time.perf_counter() - began:.2f}s")
     assert len(results) == 20 and len(set(results)) == 1
     assert Transfer.objects.filter(kind="release").count() == 1
     assert ledger.escrow_balance(32) == 0
