@@ -643,6 +643,7 @@ def _revision_start(*, service_id: int, actor: User) -> tuple[Service, dict[int,
         mapping[img.pk] = copy.pk
     ServiceEvent.objects.create(service=live, actor=actor, from_status=live.status, to_status=live.status,
                                 note="edit started")
+    live.save(update_fields=["updated_at"])  # the dashboard lists recently touched services first
     return revision, mapping
 
 
