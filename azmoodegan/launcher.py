@@ -297,6 +297,7 @@ def main(argv: list[str]) -> int:
         for name, value in TEST_ENVIRONMENT.items():
             os.environ.setdefault(name, value)
         return run_command([PYTHON, "-m", "pytest", *rest])
+    os.environ.setdefault("DEBUG", "1")  # management commands and tools run in development mode
     return run_command(rest)
 
 

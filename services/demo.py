@@ -340,4 +340,8 @@ def seed(stdout=None, services=None, **options) -> None:
     _say(stdout, f"Catalogue: {len(cats)} categories, {len(experts)} experts, {created} new services.")
     if services:
         added = _scale(stdout, int(services), cats, experts, covers)
+        if added:
+            from search.indexing import bulk_reindex  # bulk_create sends no signals
+
+            bulk_reindex()
         _say(stdout, f"Catalogue scaled: {added} services added.")

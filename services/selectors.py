@@ -30,16 +30,6 @@ def category_tree() -> list[Category]:
     return list(Category.objects.filter(parent__isnull=True).prefetch_related(children).order_by("position", "name"))
 
 
-def services_in_category(category: Category) -> QuerySet[Service]:
-    """Published services of a sub-category, or of every sub-category of a top category."""
-    qs = published_services()
-    if category.parent_id is None:
-        qs = qs.filter(category__parent_id=category.pk)
-    else:
-        qs = qs.filter(category_id=category.pk)
-    return with_card_data(qs.order_by("-published_at", "-pk"))
-
-
 def service_for_page(pk: int) -> Service | None:
     """A service with everything its page shows (any status; the view checks visibility)."""
     return (

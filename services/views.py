@@ -16,7 +16,6 @@ from .exceptions import ServiceError
 from .forms import FAQFormSet, PackageForm, QuestionFormSet, ServiceForm
 from .models import Category, GalleryImage, Package, Service
 
-CATEGORY_PAGE_SIZE = 24
 DASHBOARD_PAGE_SIZE = 20
 
 
@@ -28,14 +27,16 @@ def category_list(request):
 
 
 def category_detail(request, slug: str):
+    """A category's page: the search page with the category fixed (filters, sorting, compare)."""
+    from search.views import search as search_view
+
     category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
     top = category.parent or category
     siblings = list(Category.objects.filter(parent_id=top.pk).order_by("position", "name"))
-    paginator = Paginator(selectors.services_in_category(category), CATEGORY_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "services/category_detail.html", {
-        "category": category, "top": top, "subcategories": siblings, "page": page, "services": page.object_list,
-    })
+    return search_view(
+        request, category=category, template_name="services/category_detail.html",
+        extra_context={"top": top, "subcategories": siblings},
+    )
 
 
 def _visible_service(request, pk: int) -> Service:
@@ -221,11 +222,9 @@ revision_discard = _status_action(
 
 
 def order_start(request, package_id: int):
-    """Placeholder until orders (issue 5) lands: the order button of a package leads here."""
-    from azmoodegan.views import coming_soon
-
+    """The order button of a package: on to the orders app's checkout."""
     get_object_or_404(Package, pk=package_id, service__status=Service.Status.PUBLISHED)
-    return coming_soon(request)
+    return redirect("orders:checkout", package_id)
 
 
 def contact_expert(request, user_id: int):

@@ -73,7 +73,9 @@ def test_status_actions_refuse_second_user(client, name, status):
 def test_order_start_only_for_published_packages(client):
     service = published_service()
     package = service.packages.first()
-    assert client.get(reverse("services:order_start", args=[package.pk])).status_code == 200
+    response = client.get(reverse("services:order_start", args=[package.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("orders:checkout", args=[package.pk])
     service.status = Service.Status.DRAFT
     service.save()
     assert client.get(reverse("services:order_start", args=[package.pk])).status_code == 404
