@@ -128,6 +128,8 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Whole-page cache of public pages for anonymous visitors (azmoodegan/pagecache.py).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -8,6 +8,7 @@ from django.views.static import serve
 from search import views as search_views
 
 from . import views
+from .pagecache import public_page
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Azmoodegan administration")
@@ -15,9 +16,9 @@ admin.site.site_title = _("Azmoodegan")
 admin.site.index_title = _("Dashboard")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public_page(views.home), name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("search/", search_views.search, name="search"),
+    path("search/", public_page(search_views.search), name="search"),
     path("", include("search.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

@@ -1,13 +1,15 @@
 from django.urls import path
 
+from azmoodegan.pagecache import public_page
+
 from . import views
 
 app_name = "services"
 urlpatterns = [
-    path("categories/", views.category_list, name="categories"),
-    path("categories/<str:slug>/", views.category_detail, name="category"),
-    path("services/<int:pk>/", views.service_detail, name="detail_short"),
-    path("services/<int:pk>/<str:slug>/", views.service_detail, name="detail"),
+    path("categories/", public_page(views.category_list), name="categories"),
+    path("categories/<str:slug>/", public_page(views.category_detail), name="category"),
+    path("services/<int:pk>/", public_page(views.service_detail), name="detail_short"),
+    path("services/<int:pk>/<str:slug>/", public_page(views.service_detail), name="detail"),
     path("services/order/<int:package_id>/", views.order_start, name="order_start"),
     path("experts/<int:user_id>/contact/", views.contact_expert, name="contact"),
     path("dashboard/services/", views.dashboard, name="dashboard"),

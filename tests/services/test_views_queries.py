@@ -11,6 +11,12 @@ SERVICE_PAGE_QUERIES = 8
 CATEGORY_PAGE_QUERIES = 8  # the search page with the category fixed (results cached after the first view)
 
 
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """Measure each page's own render, not the anonymous page cache (tests/test_pagecache.py)."""
+    settings.PAGE_CACHE = False
+
+
 @pytest.mark.parametrize(("packages", "images", "faqs"), [(1, 1, 0), (3, 6, 12)])
 def test_service_page_queries_constant(client, django_assert_max_num_queries, packages, images, faqs):
     service = published_service(packages=packages, images=images, faqs=faqs)

@@ -1,0 +1,85 @@
+"""Whole-page caching of public pages for anonymous visitors.
+
+Anonymous visitors make most of a marketplace's traffic and see the same home, category,
+search and service pages. Those pages are cached in Redis under the catalogue version (raised
+by database triggers on every catalogue write, see `CatalogueVersion`), the language and the
+full URL, so a cached page never shows a price or a service state older than the last commit.
+
+Pages carry per-visitor CSRF tokens (forms, htmx headers). The page is rendered with a marker
+in place of the token and the marker is replaced by the visitor's own token on every response,
+so a cached page never leaks or shares a token. Signed-in users, visitors with something in
+their compare list or with pending messages, and non-GET requests always get a fresh render.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+CSRF_MARKER = "__AZ_CSRF_TOKEN_MARKER__"
+PAGE_TTL_SECONDS = 120
+
+
+def catalogue_version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM azmoodegan_catalogue_version WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _cacheable_request(request) -> bool:
+    if not settings.PAGE_CACHE or request.method != "GET" or request.user.is_authenticated:
+        return False
+    from search.compare import SESSION_KEY as COMPARE_SESSION_KEY
+
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key and session.get(COMPARE_SESSION_KEY):
+        return False
+    return len(messages.get_messages(request)) == 0
+
+
+def public_page(view):
+    """Cache `view`'s successful anonymous GET responses, keyed by catalogue version and URL."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        htmx = "1" if getattr(request, "htmx", False) else "0"
+        key = f"page:{catalogue_version()}:{get_language()}:{htmx}:{request.get_full_path()}"
+        cached = cache.get(key)
+        if cached is None:
+            request.az_csrf_marker = True
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request.az_csrf_marker = False
+            if response.streaming:
+                return response
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            if response.status_code != 200 or response.cookies:
+                return _with_token(request, response.content, response)  # served once, never cached
+            cached = (response.content, response["Content-Type"], response.get("Vary", ""))
+            cache.set(key, cached, PAGE_TTL_SECONDS)
+        content, content_type, vary = cached
+        response = HttpResponse(content_type=content_type)
+        if vary:
+            response["Vary"] = vary
+        return _with_token(request, content, response)
+
+    return wrapper
+
+
+def _with_token(request, content: bytes, response: HttpResponse) -> HttpResponse:
+    if CSRF_MARKER.encode() in content:
+        content = content.replace(CSRF_MARKER.encode(), get_token(request).encode())
+    response.content = content
+    return response
