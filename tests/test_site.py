@@ -98,3 +98,9 @@ def test_run_refuses_a_taken_port_in_persian_and_english():
         )
     assert result.returncode == 1
     assert f"درگاه {port}" in result.stderr and f"Port {port} on 127.0.0.1 is already in use" in result.stderr
+
+
+def test_code_passes_ruff():
+    ruff = Path(sys.executable).with_name("ruff")
+    result = subprocess.run([str(ruff), "check", "--quiet", "."], cwd=BASE, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
