@@ -25,15 +25,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from azmoodegan.persian import format_toman, jalali_datetime, to_persian_digits
 from escrow import actions as escrow
 from escrow import ledger
-from escrow.exceptions import InsufficientFunds, PaymentNotFound
+from escrow.exceptions import EscrowError, InsufficientFunds, PaymentNotFound
 from escrow.models import Payment
 from services.models import Package, RequirementQuestion, Service
 
 from .exceptions import OrderError, OrderPermissionError, OrderTransitionError
 from .filecheck import check_files
-from .models import Delivery, Order, OrderEvent, OrderFile
+from .models import Delivery, Dispute, ExtensionRequest, Order, OrderEvent, OrderFile
 
 logger = logging.getLogger(__name__)
 S = Order.Status
@@ -68,9 +69,12 @@ def _ensure_status(order: Order, *statuses: str) -> None:
         )
 
 
-def _notify(order: Order, what: str, *, to) -> None:
-    """Queue one email about `order` to `to` (a user) after the transaction commits."""
-    order_id, user_id = order.pk, to.pk
+def _notify(order: Order, what: str, *, to, extra: Mapping[str, object] | None = None) -> None:
+    """Queue one email about `order` to `to` (a user) after the transaction commits.
+
+    `extra` adds plain values (ids, numbers) to the templates' context.
+    """
+    order_id, user_id, extra = order.pk, to.pk, dict(extra or {})
 
     def send():
         from accounts.models import User
@@ -81,7 +85,8 @@ def _notify(order: Order, what: str, *, to) -> None:
         if user is None or fresh is None or not user.email:
             return
         with translation.override(settings.LANGUAGE_CODE):
-            context = {"order": fresh, "user": user, "what": what, "url": _site_url(fresh.get_absolute_url())}
+            context = {"order": fresh, "user": user, "what": what, "url": _site_url(fresh.get_absolute_url()),
+                       **extra}
             subject = render_to_string("orders/email/subject.txt", context).strip()
             body = render_to_string("orders/email/body.txt", context)
         send_email.delay(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email])
@@ -311,6 +316,7 @@ def order_deliver(*, order_id: int, actor, message: str, files: Sequence[Uploade
     types = check_files(files)
     delivery = Delivery.objects.create(order=order, message=message)
     _save_files(order, files, types, kind=OrderFile.Kind.DELIVERY, actor=actor, delivery=delivery)
+    _close_pending_extension(order)
     order.transition_to(S.DELIVERED, actor=actor, kind="delivered")
     order.delivered_at = timezone.now()
     order.save()
@@ -409,6 +415,8 @@ def order_cancel(*, order_id: int, actor, reason: str = "") -> Order:
         raise OrderTransitionError(
             _("This order cannot be cancelled while it is “%(status)s”.") % {"status": order.get_status_display()}
         )
+    # A pending request for more time does not take away the buyer's right to cancel a late order.
+    _close_pending_extension(order)
     order.transition_to(S.CANCELLED, actor=actor, kind="cancelled", note=(reason or "")[:MAX_TEXT])
     held = ledger.escrow_balance(order.pk)
     if held > 0:
@@ -419,3 +427,251 @@ def order_cancel(*, order_id: int, actor, reason: str = "") -> Order:
         _notify(order, "cancelled", to=order.expert)
     return order
 
+
+
+# --- deadline extensions -------------------------------------------------------------------------
+
+MAX_REASON = 1000
+
+
+def _pending_extension(order: Order) -> ExtensionRequest | None:
+    """The order's pending request; the caller holds the order lock, which guards every request row."""
+    return ExtensionRequest.objects.filter(order=order, status=ExtensionRequest.Status.PENDING).first()
+
+
+def _close_pending_extension(order: Order, *, actor=None) -> ExtensionRequest | None:
+    """Withdraw the order's pending request, if any: the expert's own choice (`actor`) or, with no
+    actor, because the order stopped being worked on (delivered, cancelled, disputed)."""
+    pending = _pending_extension(order)
+    if pending is None:
+        return None
+    pending.status = ExtensionRequest.Status.WITHDRAWN
+    pending.decided_at = timezone.now()
+    pending.save(update_fields=["status", "decided_at"])
+    OrderEvent.objects.create(order=order, actor=actor, from_status=order.status, to_status=order.status,
+                              kind="extension_withdrawn")
+    return pending
+
+
+@transaction.atomic
+def order_extension_request(*, order_id: int, actor, days: int, reason: str) -> ExtensionRequest:
+    """The expert asks for `days` (1–30) more days to deliver, with a reason the buyer reads.
+
+    Only while the expert is working (in progress or revision requested), and one pending request
+    at a time. Nothing moves until the buyer decides; a late order stays cancellable meanwhile.
+    """
+    order = _lock(order_id)
+    _ensure_expert(order, actor)
+    _ensure_status(order, *Order.WORKING)
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not ExtensionRequest.MIN_DAYS <= days <= ExtensionRequest.MAX_DAYS:
+        raise OrderError(
+            to_persian_digits(_("Ask for between %(min)s and %(max)s days.")
+                              % {"min": ExtensionRequest.MIN_DAYS, "max": ExtensionRequest.MAX_DAYS}),
+            field="days", code="bad_days",
+        )
+    reason = (reason or "").strip()[:MAX_REASON]
+    if not reason:
+        raise OrderError(_("Tell the buyer why you need more time."), field="reason", code="required")
+    if _pending_extension(order) is not None:
+        raise OrderError(
+            _("You already asked for more time; wait for the buyer's answer or withdraw that request."),
+            code="extension_pending",
+        )
+    request = ExtensionRequest.objects.create(order=order, requested_by=actor, days=days, reason=reason)
+    OrderEvent.objects.create(
+        order=order, actor=actor, from_status=order.status, to_status=order.status, kind="extension_requested",
+        note=to_persian_digits(_("%(days)s more days: %(reason)s") % {"days": days, "reason": reason}),
+    )
+    _notify(order, "extension_requested", to=order.buyer, extra={"days": days})
+    return request
+
+
+@transaction.atomic
+def order_extension_decide(*, order_id: int, actor, request_id: int, accept: bool) -> ExtensionRequest:
+    """The buyer accepts or declines the expert's pending request `request_id`.
+
+    Accepting moves `due_at` by the request's days (from the current due date, late or not).
+    The id names the request the buyer read, so a request withdrawn and asked again meanwhile is
+    never accepted unseen.
+    """
+    order = _lock(order_id)
+    _ensure_buyer(order, actor)
+    pending = _pending_extension(order)
+    if pending is None or pending.pk != int(request_id):
+        raise OrderError(_("This request for more time is no longer waiting for an answer."),
+                         code="extension_not_pending")
+    _ensure_status(order, *Order.WORKING)
+    now = timezone.now()
+    pending.decided_at = now
+    if accept:
+        pending.status = ExtensionRequest.Status.ACCEPTED
+        pending.previous_due_at = order.due_at
+        order.due_at = (order.due_at or now) + dt.timedelta(days=pending.days)
+        pending.new_due_at = order.due_at
+        order.save(update_fields=["due_at", "updated_at"])
+        note = _("New due date: %(date)s") % {"date": jalali_datetime(order.due_at)}
+    else:
+        pending.status = ExtensionRequest.Status.DECLINED
+        note = ""
+    pending.save()
+    OrderEvent.objects.create(
+        order=order, actor=actor, from_status=order.status, to_status=order.status,
+        kind=f"extension_{pending.status}", note=note,
+    )
+    _notify(order, f"extension_{pending.status}", to=order.expert, extra={"days": pending.days})
+    return pending
+
+
+@transaction.atomic
+def order_extension_withdraw(*, order_id: int, actor) -> ExtensionRequest:
+    """The expert takes back their pending request (to ask for a different number of days)."""
+    order = _lock(order_id)
+    _ensure_expert(order, actor)
+    withdrawn = _close_pending_extension(order, actor=actor)
+    if withdrawn is None:
+        raise OrderError(_("There is no request for more time waiting for an answer."),
+                         code="extension_not_pending")
+    _notify(order, "extension_withdrawn", to=order.buyer)
+    return withdrawn
+
+
+# --- disputes --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_dispute_open(*, order_id: int, actor, reason: str) -> Dispute:
+    """The buyer or the expert asks Azmoodegan to settle a disagreement; the order becomes `disputed`.
+
+    Possible once the expert has started and until the order closes (in progress, delivered,
+    revision requested). The escrow stays held and nothing else moves (no delivery, confirmation,
+    cancellation or auto-complete) until staff resolve it with `order_dispute_resolve`.
+    """
+    order = _lock(order_id)
+    role = order.party(actor)
+    if role not in ("buyer", "expert"):
+        raise OrderPermissionError(_("Only the buyer or the expert of this order can open a dispute."))
+    if order.status == S.DISPUTED:
+        raise OrderTransitionError(_("This order is already in dispute."), code="already_disputed")
+    if order.status not in Order.DISPUTABLE:
+        raise OrderTransitionError(
+            _("A dispute cannot be opened while the order is “%(status)s”.") % {"status": order.get_status_display()}
+        )
+    if Dispute.objects.filter(order=order).exists():
+        raise OrderTransitionError(_("This order already had a dispute."), code="already_disputed")
+    reason = (reason or "").strip()[:MAX_TEXT]
+    if not reason:
+        raise OrderError(_("Explain what went wrong, so our team can decide fairly."), field="reason",
+                         code="required")
+    _close_pending_extension(order)
+    dispute = Dispute.objects.create(order=order, opened_by=actor, reason=reason)
+    order.transition_to(S.DISPUTED, actor=actor, kind="disputed", note=reason)
+    order.save(update_fields=["status", "updated_at"])
+    other = order.expert if role == "buyer" else order.buyer
+    _notify(order, "disputed", to=other)
+    return dispute
+
+
+def _resolution_note(dispute: Dispute) -> str:
+    """The outcome in a sentence, with the amounts, for the `resolved` event (then the staff note)."""
+    Outcome = Dispute.Outcome
+    if dispute.outcome == Outcome.REFUND:
+        text = _("Outcome: %(amount)s refunded to the buyer.") % {"amount": format_toman(dispute.buyer_amount)}
+    elif dispute.outcome == Outcome.RELEASE:
+        text = _("Outcome: the payment was released to the expert.")
+    else:
+        text = _("Outcome: split; %(buyer)s refunded to the buyer and %(expert)s to the expert (before commission).") % {
+            "buyer": format_toman(dispute.buyer_amount), "expert": format_toman(dispute.expert_amount)}
+    return f"{text}\n{dispute.note}" if dispute.note else text
+
+
+@transaction.atomic(durable=True)
+def order_dispute_resolve(
+    *, order_id: int, actor, outcome: str, buyer_amount: int | None = None, note: str,
+) -> Dispute:
+    """Staff settle an order's dispute; the escrow is emptied in the same transaction.
+
+    - `refund`: everything the escrow holds goes back to the buyer's wallet; the order is cancelled.
+    - `release`: as a confirmation: price − commission to the expert, commission (and any buyer fee)
+      to the platform; the order is completed.
+    - `split`: `buyer_amount` Rials back to the buyer, the rest of the price to the expert minus
+      commission on the expert's part (any buyer fee stays with the platform, as on release); the
+      order is completed. `buyer_amount` may be 0 up to the price.
+
+    Locks the order, so two staff resolving at once resolve once: the second finds it closed.
+    """
+    order = _lock(order_id)
+    if actor is None or not actor.is_staff:
+        raise OrderPermissionError(_("Only Azmoodegan staff can resolve a dispute."))
+    if actor.pk in (order.buyer_id, order.expert_id):
+        raise OrderPermissionError(_("You cannot resolve a dispute about your own order."))
+    dispute = Dispute.objects.filter(order=order).first()
+    if dispute is None:
+        raise OrderTransitionError(_("This order has no dispute to resolve."), code="no_dispute")
+    if dispute.is_resolved or order.status != S.DISPUTED:
+        raise OrderTransitionError(_("This dispute has already been resolved."), code="already_resolved")
+    if outcome not in Dispute.Outcome.values:
+        raise OrderError(_("Choose how the dispute is resolved."), field="outcome", code="bad_outcome")
+    note = (note or "").strip()[:MAX_TEXT]
+    if not note:
+        raise OrderError(_("Write a note explaining the decision to both parties."), field="note", code="required")
+
+    held = ledger.escrow_balance(order.pk)
+    platform_fee = min(order.buyer_fee, held)
+    shareable = held - platform_fee  # the price part of the escrow
+    try:
+        if outcome == Dispute.Outcome.REFUND:
+            if held > 0:
+                escrow.escrow_refund(order_ref=order.pk, buyer=order.buyer, amount=held, n="dispute", actor=actor)
+            dispute.buyer_amount, dispute.expert_amount = held, 0
+            target, stamp = S.CANCELLED, "cancelled_at"
+        elif outcome == Dispute.Outcome.RELEASE:
+            escrow.escrow_release(order_ref=order.pk, expert=order.expert, buyer=order.buyer, amount=shareable,
+                                  platform_fee=platform_fee, actor=actor)
+            dispute.buyer_amount, dispute.expert_amount = 0, shareable
+            target, stamp = S.COMPLETED, "completed_at"
+        else:
+            buyer_amount = _split_amount(buyer_amount, shareable)
+            escrow.escrow_split(order_ref=order.pk, buyer=order.buyer, expert=order.expert,
+                                buyer_amount=buyer_amount, expert_amount=shareable - buyer_amount,
+                                platform_fee=platform_fee, actor=actor)
+            dispute.buyer_amount, dispute.expert_amount = buyer_amount, shareable - buyer_amount
+            target, stamp = S.COMPLETED, "completed_at"
+    except EscrowError as exc:
+        raise OrderError(exc.message, field="buyer_amount", code=exc.code) from None
+
+    now = timezone.now()
+    dispute.outcome, dispute.note, dispute.resolved_by, dispute.resolved_at = outcome, note, actor, now
+    dispute.save()
+    order.transition_to(target, actor=actor, kind="resolved", note=_resolution_note(dispute))
+    setattr(order, stamp, now)
+    order.save()
+    if outcome == Dispute.Outcome.RELEASE:
+        # Released in full counts as a completed order of the service, as a confirmation does.
+        Service.objects.filter(pk=order.service_id).update(completed_orders=F("completed_orders") + 1)
+    for party in (order.buyer, order.expert):
+        _notify(order, "resolved", to=party)
+    return dispute
+
+
+def _split_amount(buyer_amount, shareable: int) -> int:
+    """The buyer's part of a split, checked against what the escrow holds for the price."""
+    if buyer_amount is None or buyer_amount == "":
+        raise OrderError(_("Enter the amount that goes back to the buyer."), field="buyer_amount", code="required")
+    try:
+        amount = int(buyer_amount)
+    except (TypeError, ValueError):
+        raise OrderError(_("Enter the amount that goes back to the buyer."), field="buyer_amount",
+                         code="bad_amount") from None
+    if amount < 0:
+        raise OrderError(_("The buyer's share cannot be negative."), field="buyer_amount", code="bad_amount")
+    if amount > shareable:
+        raise OrderError(
+            _("The buyer's share cannot be more than the %(max)s the escrow holds for this order.")
+            % {"max": format_toman(shareable)},
+            field="buyer_amount", code="above_escrow",
+        )
+    return amount

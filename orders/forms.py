@@ -5,9 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from azmoodegan.persian import LocalizedIntegerField, toman_to_rials
 from services.models import RequirementQuestion
 
 from .filecheck import ACCEPT_ATTR, MAX_FILES
+from .models import Dispute, ExtensionRequest
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -101,4 +103,60 @@ class CancelForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-__all__ = ["RequirementsForm", "DeliveryForm", "RevisionForm", "CancelForm", "MAX_FILES"]
+class ExtensionRequestForm(forms.Form):
+    days = LocalizedIntegerField(
+        label=_("How many more days?"), min_value=ExtensionRequest.MIN_DAYS, max_value=ExtensionRequest.MAX_DAYS,
+        help_text=_("Between 1 and 30 days."),
+    )
+    reason = forms.CharField(
+        label=_("Why do you need more time?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The buyer reads this before deciding."),
+    )
+
+
+class ExtensionDecisionForm(forms.Form):
+    """The buyer's answer to one request: its id (the one they read) and the button they pressed."""
+
+    request_id = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+
+    def clean(self):
+        data = super().clean()
+        data["accept"] = data.get("decision") == "accept"
+        return data
+
+
+class DisputeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What went wrong?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Our team reads the order's whole history and both sides before deciding."),
+    )
+
+
+class DisputeResolveForm(forms.Form):
+    """Staff's decision in the admin; the buyer's share is typed in Toman and passed on in Rials."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Dispute.Outcome.choices, widget=forms.RadioSelect)
+    buyer_amount = LocalizedIntegerField(
+        label=_("Refund to the buyer in a split (Toman)"), required=False, min_value=0,
+        help_text=_("Only for a split: the rest of the price goes to the expert, minus commission."),
+    )
+    note = forms.CharField(
+        label=_("Note to both parties"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Dispute.Outcome.SPLIT and data.get("buyer_amount") is None:
+            self.add_error("buyer_amount", _("Enter the amount that goes back to the buyer."))
+        return data
+
+    def buyer_amount_rials(self) -> int | None:
+        toman = self.cleaned_data.get("buyer_amount")
+        return None if toman is None else toman_to_rials(toman)
+
+
+__all__ = [
+    "RequirementsForm", "DeliveryForm", "RevisionForm", "CancelForm", "ExtensionRequestForm",
+    "ExtensionDecisionForm", "DisputeForm", "DisputeResolveForm", "MAX_FILES",
+]

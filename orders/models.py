@@ -7,6 +7,7 @@ Every status change goes through `orders.actions`, which locks the order row and
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -31,11 +32,11 @@ class Order(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         DISPUTED = "disputed", _("In dispute")
 
-    # Allowed moves (DESIGN.md §4). `disputed` is opened and resolved by the disputes issue; staff
-    # resolve it to completed (release) or cancelled (refund).
+    # Allowed moves (DESIGN.md §4). A dispute is opened once the expert has started (before that the
+    # buyer may simply cancel); staff resolve it to completed (release or split) or cancelled (refund).
     TRANSITIONS = {
         Status.PENDING_PAYMENT: {Status.AWAITING_REQUIREMENTS, Status.CANCELLED},
-        Status.AWAITING_REQUIREMENTS: {Status.IN_PROGRESS, Status.CANCELLED, Status.DISPUTED},
+        Status.AWAITING_REQUIREMENTS: {Status.IN_PROGRESS, Status.CANCELLED},
         Status.IN_PROGRESS: {Status.DELIVERED, Status.CANCELLED, Status.DISPUTED},
         Status.DELIVERED: {Status.COMPLETED, Status.REVISION_REQUESTED, Status.DISPUTED},
         Status.REVISION_REQUESTED: {Status.DELIVERED, Status.CANCELLED, Status.DISPUTED},
@@ -44,8 +45,10 @@ class Order(models.Model):
         Status.DISPUTED: {Status.COMPLETED, Status.CANCELLED},
     }
     CLOSED = (Status.COMPLETED, Status.CANCELLED)
-    # Statuses in which the expert is working against `due_at`.
+    # Statuses in which the expert is working against `due_at` (and may ask for more time).
     WORKING = (Status.IN_PROGRESS, Status.REVISION_REQUESTED)
+    # Statuses in which either party may open a dispute.
+    DISPUTABLE = (Status.IN_PROGRESS, Status.DELIVERED, Status.REVISION_REQUESTED)
 
     buyer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_bought", verbose_name=_("buyer")
@@ -171,6 +174,14 @@ class Order(models.Model):
             return None
         return max(0, self.revisions_allowed - self.revisions_used)
 
+    @property
+    def dispute_or_none(self) -> Dispute | None:
+        """The order's dispute, or None (pages select it with the order)."""
+        try:
+            return self.dispute
+        except Dispute.DoesNotExist:
+            return None
+
     def party(self, user) -> str | None:
         """"buyer", "expert", "staff" or None for anyone else."""
         if not user or not user.is_authenticated:
@@ -211,7 +222,16 @@ class OrderEvent(models.Model):
         "confirmed": _("Delivery confirmed; the expert was paid"),
         "auto_completed": _("Completed automatically; the expert was paid"),
         "cancelled": _("Order cancelled"),
+        "extension_requested": _("The expert asked for more time"),
+        "extension_accepted": _("The buyer gave the expert more time"),
+        "extension_declined": _("The buyer declined the request for more time"),
+        "extension_withdrawn": _("The request for more time was withdrawn"),
+        "disputed": _("Dispute opened"),
+        "resolved": _("Dispute resolved by Azmoodegan"),
     }
+    # Kinds whose note the parties see in the timeline (reasons they wrote, or the outcome).
+    SHOWN_NOTES = frozenset({"revision", "cancelled", "extension_requested", "extension_accepted", "disputed",
+                             "resolved"})
 
     class Meta:
         verbose_name = _("order event")
@@ -220,6 +240,10 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.kind} {self.from_status} → {self.to_status}"
+
+    @property
+    def shows_note(self) -> bool:
+        return bool(self.note) and self.kind in self.SHOWN_NOTES
 
     @property
     def label(self) -> str:
@@ -283,3 +307,121 @@ class OrderFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("orders:file", args=[self.pk])
+
+
+class ExtensionRequest(models.Model):
+    """The expert asks the buyer for more days to deliver; the buyer accepts or declines.
+
+    At most one request of an order is pending (a partial unique index). A pending request is
+    closed as withdrawn by the expert, or by Azmoodegan when the order stops being worked on
+    (delivered, cancelled, disputed). Accepting moves the order's `due_at` by `days`.
+    """
+
+    MIN_DAYS, MAX_DAYS = 1, 30
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the buyer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="extension_requests", verbose_name=_("order")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    days = models.PositiveSmallIntegerField(_("extra days"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    # `due_at` before and after an accepted request, for the history staff read.
+    previous_due_at = models.DateTimeField(_("due date before"), null=True, blank=True)
+    new_due_at = models.DateTimeField(_("due date after"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(days__gte=1, days__lte=30), name="extension_days_1_to_30"),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status="pending"), name="extension_one_pending_per_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: +{self.days} ({self.status})"
+
+    @property
+    def proposed_due_at(self):
+        """The due date the order gets if the buyer accepts now."""
+        due = self.order.due_at
+        return due + dt.timedelta(days=self.days) if due else None
+
+
+class Dispute(models.Model):
+    """A disagreement about an order that staff settle: refund, release or split of its escrow.
+
+    Opened by the buyer or the expert with a reason; while it is open the order is `disputed` and
+    nothing else moves. Resolution fills the second half of the row in the same transaction
+    that moves the money.
+    """
+
+    class Outcome(models.TextChoices):
+        REFUND = "refund", _("Full refund to the buyer")
+        RELEASE = "release", _("Released to the expert")
+        SPLIT = "split", _("Split between the buyer and the expert")
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="dispute", verbose_name=_("order"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    # What each side got, in Rials: the buyer's refund, and the expert's share before commission.
+    buyer_amount = models.BigIntegerField(_("to the buyer (Rials)"), null=True, blank=True)
+    expert_amount = models.BigIntegerField(_("to the expert before commission (Rials)"), null=True, blank=True)
+    note = models.TextField(_("note to both parties"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outcome="", resolved_at__isnull=True)
+                           | (~Q(outcome="") & Q(resolved_at__isnull=False))),
+                name="dispute_outcome_when_resolved",
+            ),
+            models.CheckConstraint(
+                condition=Q(buyer_amount__isnull=True) | Q(buyer_amount__gte=0), name="dispute_buyer_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(expert_amount__isnull=True) | Q(expert_amount__gte=0),
+                name="dispute_expert_amount_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.outcome or 'open'}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+    @property
+    def expert_net(self) -> int | None:
+        """What the expert received after the platform's commission."""
+        if self.expert_amount is None:
+            return None
+        from escrow.actions import commission_for
+
+        return self.expert_amount - commission_for(self.expert_amount)

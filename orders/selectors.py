@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from .models import Delivery, Order, OrderEvent, OrderFile
+from .models import Delivery, ExtensionRequest, Order, OrderEvent, OrderFile
 
 CLOSED_STATUSES = (Order.Status.COMPLETED, Order.Status.CANCELLED)
 
@@ -31,8 +31,11 @@ def order_page(user, order_id: int) -> Order:
     order = order_for_user(user, order_id)
     files = OrderFile.objects.order_by("created_at", "id")
     order = (
-        Order.objects.select_related("buyer__expert_profile", "expert__expert_profile", "service", "package")
+        Order.objects.select_related("buyer__expert_profile", "expert__expert_profile", "service", "package",
+                                     "dispute__opened_by__expert_profile")
         .prefetch_related(
+            Prefetch("extension_requests", to_attr="pending_extensions",
+                     queryset=ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)),
             Prefetch("events", queryset=OrderEvent.objects.select_related("actor__expert_profile")
                      .order_by("created_at", "id")),
             Prefetch("deliveries", queryset=Delivery.objects.prefetch_related(Prefetch("files", queryset=files))),

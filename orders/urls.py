@@ -15,5 +15,9 @@ urlpatterns = [
     path("orders/<int:pk>/revision/", views.request_revision, name="revision"),
     path("orders/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("orders/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("orders/<int:pk>/extension/", views.extension_request, name="extension_request"),
+    path("orders/<int:pk>/extension/decide/", views.extension_decide, name="extension_decide"),
+    path("orders/<int:pk>/extension/withdraw/", views.extension_withdraw, name="extension_withdraw"),
+    path("orders/<int:pk>/dispute/", views.dispute_open, name="dispute"),
     path("orders/files/<int:pk>/", views.file_download, name="file"),
 ]

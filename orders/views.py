@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from azmoodegan.persian import jalali_datetime
 from escrow import ledger
 from escrow.actions import payment_message
 from escrow.exceptions import EscrowError
@@ -27,7 +28,15 @@ from services.models import Package, RequirementQuestion, Service
 
 from . import actions, selectors, storage
 from .exceptions import OrderError
-from .forms import CancelForm, DeliveryForm, RequirementsForm, RevisionForm
+from .forms import (
+    CancelForm,
+    DeliveryForm,
+    DisputeForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    RequirementsForm,
+    RevisionForm,
+)
 from .models import Order
 
 PER_PAGE = 20
@@ -170,6 +179,8 @@ def detail(request, pk: int):
     order = selectors.order_page(request.user, pk)
     role = order.party(request.user)
     held = ledger.escrow_balance(order.pk)
+    working = order.status in Order.WORKING
+    extension = order.pending_extensions[0] if order.pending_extensions else None
     return render(request, "orders/detail.html", {
         "order": order, "role": role, "held": held, "auto_complete_days": settings.AUTO_COMPLETE_DAYS,
         "deliver_form": DeliveryForm() if role == "expert" and order.status in Order.WORKING else None,
@@ -179,18 +190,27 @@ def detail(request, pk: int):
             order.status in (Order.Status.PENDING_PAYMENT, Order.Status.AWAITING_REQUIREMENTS) or order.is_late
         ),
         "cancel_form": CancelForm(),
+        "extension": extension,
+        "extension_form": ExtensionRequestForm() if role == "expert" and working and extension is None else None,
+        "dispute": order.dispute_or_none,
+        "dispute_form": DisputeForm() if role in ("buyer", "expert") and order.status in Order.DISPUTABLE
+        and order.dispute_or_none is None else None,
         "wallet_available": ledger.user_balances(request.user)["available"] if role == "buyer" else 0,
     })
 
 
-def _order_action(action, success, who: str, form_class=None, fields=()):
-    """A POST on an order by its buyer or its expert (`who`); 404 for anyone else."""
+def _order_action(action, success, who: str | tuple[str, ...], form_class=None, fields=()):
+    """A POST on an order by its buyer or its expert (`who`, one or both); 404 for anyone else.
+
+    `success(result)` gives the message shown after the action returned `result`.
+    """
+    parties = (who,) if isinstance(who, str) else tuple(who)
 
     @login_required
     @require_POST
     def view(request, pk: int):
         order = selectors.order_for_user(request.user, pk)
-        if order.party(request.user) != who:
+        if order.party(request.user) not in parties:
             raise Http404
         kwargs = {}
         if form_class is not None:
@@ -202,26 +222,46 @@ def _order_action(action, success, who: str, form_class=None, fields=()):
                 return redirect(order)
             kwargs = {name: form.cleaned_data[name] for name in fields}
         try:
-            action(order_id=order.pk, actor=request.user, **kwargs)
+            result = action(order_id=order.pk, actor=request.user, **kwargs)
         except OrderError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, success())
+            messages.success(request, success(result))
         return redirect(order)
 
     return view
 
 
-deliver = _order_action(actions.order_deliver, lambda: _("Your delivery was sent to the buyer."), "expert",
+deliver = _order_action(actions.order_deliver, lambda r: _("Your delivery was sent to the buyer."), "expert",
                         DeliveryForm, ("message", "files"))
 request_revision = _order_action(actions.order_request_revision,
-                                 lambda: _("Your revision request was sent to the expert."), "buyer",
+                                 lambda r: _("Your revision request was sent to the expert."), "buyer",
                                  RevisionForm, ("note",))
 confirm = _order_action(actions.order_confirm,
-                        lambda: _("Thank you! The order is complete and the expert has been paid."), "buyer")
+                        lambda r: _("Thank you! The order is complete and the expert has been paid."), "buyer")
 cancel = _order_action(actions.order_cancel,
-                       lambda: _("The order was cancelled. Any amount paid is back in your wallet."), "buyer",
+                       lambda r: _("The order was cancelled. Any amount paid is back in your wallet."), "buyer",
                        CancelForm, ("reason",))
+
+
+def _extension_decided(request_row) -> str:
+    if request_row.status == request_row.Status.ACCEPTED:
+        return _("You gave the expert more time. The new due date is %(date)s.") % {
+            "date": jalali_datetime(request_row.new_due_at)}
+    return _("You declined the request; the due date stays as it was.")
+
+
+extension_request = _order_action(actions.order_extension_request,
+                                  lambda r: _("Your request for more time was sent to the buyer."), "expert",
+                                  ExtensionRequestForm, ("days", "reason"))
+extension_decide = _order_action(actions.order_extension_decide, _extension_decided, "buyer",
+                                 ExtensionDecisionForm, ("request_id", "accept"))
+extension_withdraw = _order_action(actions.order_extension_withdraw,
+                                   lambda r: _("Your request for more time was withdrawn."), "expert")
+dispute_open = _order_action(actions.order_dispute_open,
+                             lambda r: _("Your dispute was sent to Azmoodegan. The money stays held until our "
+                                         "team decides; both of you will get an email."),
+                             ("buyer", "expert"), DisputeForm, ("reason",))
 
 
 def _paginate(request, queryset):
