@@ -21,6 +21,7 @@ from . import compare as cmp
 from .forms import RATING_CHOICES, SORT_CHOICES, SearchForm
 from .query import parse_query
 from .selectors import LEVEL_RANK, Filters, category_tree, rating_mean, search_page, services_for_compare
+from .suggest import did_you_mean
 
 FILTER_PARAMS = ("q", "category", "min_price", "max_price", "max_days", "min_rating", "fast", "sort")
 
@@ -58,6 +59,11 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         notices.append(_("Your search has no letters or digits we can look for, so all services are shown."))
     elif len(raw_q) > 200:
         notices.append(_("Your search was long, so only its beginning was used."))
+    suggestion = None
+    if query.tokens and page.paginator.count == 0:
+        found = did_you_mean(filters)
+        if found is not None:
+            suggestion = {"text": found.text, "url": "?" + _query_string(request, exclude=("page",), q=found.text)}
 
     context = {
         "form": form,
@@ -65,6 +71,7 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         "page": page,
         "services": page.object_list,
         "notices": notices,
+        "suggestion": suggestion,
         "fixed_category": fixed,
         "category": category,
         "active_filters": _active_filters(request, form, fixed),
@@ -83,7 +90,10 @@ def search(request, *, category=None, template_name="search/search.html", extra_
 
 
 def _query_string(request, *, exclude=(), **overrides) -> str:
-    params = [(k, v) for k in FILTER_PARAMS + ("page",) if k not in exclude for v in request.GET.getlist(k)[:1] if v]
+    params = [
+        (k, overrides.get(k, v))
+        for k in FILTER_PARAMS + ("page",) if k not in exclude for v in request.GET.getlist(k)[:1] if v
+    ]
     return urlencode(params)
 
 
