@@ -14,6 +14,7 @@ their compare list or with pending messages, and non-GET requests always get a f
 from __future__ import annotations
 
 import functools
+import hashlib
 
 from django.conf import settings
 from django.contrib import messages
@@ -53,7 +54,8 @@ def public_page(view):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         htmx = "1" if getattr(request, "htmx", False) else "0"
-        key = f"page:{catalogue_version()}:{get_language()}:{htmx}:{request.get_full_path()}"
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{catalogue_version()}:{get_language()}:{htmx}:{path}"
         cached = cache.get(key)
         if cached is None:
             request.az_csrf_marker = True

@@ -52,7 +52,8 @@ class SearchForm(forms.Form):
     def __init__(self, *args, fixed_category=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_category = fixed_category
-        self.fields["category"].widget = forms.Select(choices=[("", _("All categories")), *category_choices()])
+        self.category_options = category_choices()
+        self.fields["category"].widget = forms.Select(choices=[("", _("All categories")), *self.category_options])
         self.fields["sort"].error_messages["invalid_choice"] = self.error_messages["unknown_sort"]
         self.fields["min_rating"].error_messages["invalid_choice"] = _("Choose one of the ratings in the list.")
         self.fields["max_days"].error_messages["max_value"] = _("Choose at most %(limit_value)s days.")
