@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from azmoodegan.persian import normalize_text
+from azmoodegan.persian import ARABIC_INDIC_DIGITS, PERSIAN_DIGITS, normalize_text
 
 MAX_QUERY_CHARS = 200
 MAX_TOKENS = 8
@@ -61,7 +61,7 @@ def parse_query(raw: str | None) -> ParsedQuery:
 # Every spelling normalize_text folds into one letter, so a match is found in the original text.
 _VARIANTS = {
     "ی": "یيى", "ک": "کك", "ه": "هۀة", " ": " \u200c\u00a0",
-    **{str(d): f"{d}{'۰۱۲۳۴۵۶۷۸۹'[d]}{'٠١٢٣٤٥٦٧٨٩'[d]}" for d in range(10)},
+    **{str(d): f"{d}{PERSIAN_DIGITS[d]}{ARABIC_INDIC_DIGITS[d]}" for d in range(10)},
 }
 _IGNORABLE = "[\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200d\u200e\u200f]*"
 

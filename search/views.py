@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from azmoodegan.persian import format_number, to_persian_digits, toman_to_rials
+from azmoodegan.persian import format_number, format_toman, to_persian_digits, toman_to_rials
 from services.models import Service
 
 from . import compare as cmp
@@ -207,7 +207,7 @@ def compare_rows(services) -> list[dict]:
         if not any(packages):
             continue
         row(_("Price"), [p.price if p else None for p in packages],
-            [_toman(p.price) if p else "—" for p in packages], "min", group=tier_label)
+            [format_toman(p.price) if p else "—" for p in packages], "min", group=tier_label)
         row(_("Delivery"), [p.delivery_days if p else None for p in packages],
             [_days(p.delivery_days) if p else "—" for p in packages], "min", group=tier_label)
         row(_("Revisions"), [(99 if p.revisions is None else p.revisions) if p else None for p in packages],
@@ -238,10 +238,6 @@ def compare_rows(services) -> list[dict]:
 
 def _decimal(value) -> str:
     return to_persian_digits(f"{value:.1f}").replace(".", "٫")
-
-
-def _toman(rials: int) -> str:
-    return _("%s Toman") % format_number(rials // 10)
 
 
 def _days(days: int) -> str:
