@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reviews",
     "messaging",
     "buyer_requests",
+    "notifications",
 ]
 
 MIDDLEWARE = [

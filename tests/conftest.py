@@ -141,3 +141,8 @@ def login(page, email: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
+
+
+def pytest_configure(config):
+    """Hash test passwords with a fast hasher (the production hasher costs ~0.5 s per user)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
