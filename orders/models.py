@@ -167,10 +167,6 @@ class Order(models.Model):
         return to_persian_digits(text)
 
     @property
-    def unlimited_revisions(self) -> bool:
-        return self.revisions_allowed is None
-
-    @property
     def revisions_left(self) -> int | None:
         if self.revisions_allowed is None:
             return None
