@@ -39,7 +39,7 @@ def test_order_pay_requirements_deliver_confirm(page, tmp_path):
     # The buyer picks the package and checks out.
     login(page, buyer.email, PASSWORD)
     page.goto(service.get_absolute_url())
-    order_button = page.get_by_test_id("order").first
+    order_button = page.get_by_test_id("order").locator("visible=true").first
     expect(order_button).to_be_visible()  # no button, no test: a buyer could not order
     order_button.click()
     page.wait_for_url(f"**/orders/checkout/{package.pk}/")
