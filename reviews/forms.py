@@ -5,13 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from azmoodegan.persian import to_ascii_digits
+from azmoodegan.persian import to_ascii_digits, to_persian_digits
 
 from .models import MAX_REPLY, MAX_TEXT
 
 
 class StarsWidget(forms.RadioSelect):
     template_name = "reviews/widgets/stars.html"
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return to_ascii_digits(value).strip() if isinstance(value, str) else value
 
 
 class StarsField(forms.Field):
@@ -25,7 +29,7 @@ class StarsField(forms.Field):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.widget.choices = [(str(n), str(n)) for n in (1, 2, 3, 4, 5)]
+        self.widget.choices = [(str(n), to_persian_digits(str(n))) for n in (1, 2, 3, 4, 5)]
 
     def to_python(self, value):
         if value in self.empty_values:

@@ -31,6 +31,14 @@ def completed_order(package=None, buyer=None, **kwargs) -> Order:
     return order
 
 
+def paid_order_of(package, buyer=None) -> Order:
+    order = order_actions.order_create(buyer=buyer or UserFactory(), package=package)
+    payment = of.start_payment(order)
+    charge_decide(authority=payment.authority, pay=True)
+    order_actions.order_payment_callback(order_id=order.pk, params=of.callback_params(payment), gateway="sandbox")
+    return order
+
+
 def buyer_review(order, rating=5, *, communication=5, as_described=5, on_time=5, text="عالی بود"):
     return actions.review_submit(order_id=order.pk, actor=order.buyer, rating=rating, communication=communication,
                                  as_described=as_described, on_time=on_time, text=text)
