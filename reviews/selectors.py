@@ -52,6 +52,8 @@ def _page(qs: QuerySet[Review], *, count: int, sort: str, page, viewer, size: in
         number = min(max(1, int(page or 1)), num_pages)
     except (TypeError, ValueError):
         number = 1
+    if not count:
+        return ReviewPage(reviews=[], number=1, num_pages=1, count=0, sort=sort)
     if viewer is not None and viewer.is_authenticated:
         qs = qs.annotate(marked=Exists(HelpfulVote.objects.filter(review=OuterRef("pk"), user_id=viewer.pk)))
     else:
