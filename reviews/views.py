@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -129,9 +130,15 @@ def service_reviews(request, pk: int):
     totals, page = selectors.service_reviews(service.pk, sort=request.GET.get("sort", "newest"),
                                              page=request.GET.get("page"), viewer=request.user)
     context = {"service": service, "totals": totals, "page": page, "base_url": request.path, "user": request.user}
-    if getattr(request, "htmx", False):
-        return render(request, "reviews/_review_list.html", context)
-    return render(request, "reviews/service_reviews.html", context)
+    return _list_response(request, context, "reviews/service_reviews.html")
+
+
+def _list_response(request, context, template_name):
+    """The list fragment for htmx, the whole page otherwise (the same URL: vary on HX-Request)."""
+    fragment = getattr(request, "htmx", False)
+    response = render(request, "reviews/_review_list.html" if fragment else template_name, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def expert_reviews(request, user_id: int):
@@ -141,9 +148,7 @@ def expert_reviews(request, user_id: int):
                                             page=request.GET.get("page"), viewer=request.user)
     context = {"profile": profile, "totals": totals, "page": page, "base_url": request.path, "user": request.user,
                "show_service": True}
-    if getattr(request, "htmx", False):
-        return render(request, "reviews/_review_list.html", context)
-    return render(request, "reviews/expert_reviews.html", context)
+    return _list_response(request, context, "reviews/expert_reviews.html")
 
 
 def levels(request):
