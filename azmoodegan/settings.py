@@ -277,6 +277,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.order_auto_complete_task",
         "schedule": crontab(minute="*/30"),
     },
+    # reviews: publish reviews whose window closed, remind 3 days before it closes, levels monthly.
+    "reviews-close-windows": {"task": "reviews.tasks.close_review_windows", "schedule": crontab(minute=23)},
+    "reviews-send-reminders": {"task": "reviews.tasks.send_review_reminders", "schedule": crontab(minute=41)},
+    "reviews-recompute-levels": {
+        "task": "reviews.tasks.recompute_levels", "schedule": crontab(minute=7, hour=2, day_of_month=1),
+    },
 }
 
 # --- Marketplace rules (DESIGN.md §3, §4, §7) ---------------------------------------------------
@@ -292,6 +298,18 @@ BUYER_FEE_PERCENT = env_int("BUYER_FEE_PERCENT", 0)
 CLEARANCE_DAYS = env_int("CLEARANCE_DAYS", 3)
 AUTO_COMPLETE_DAYS = env_int("AUTO_COMPLETE_DAYS", 3)
 REVIEW_WINDOW_DAYS = env_int("REVIEW_WINDOW_DAYS", 14)
+# reviews: reminder before the window closes, the reply's edit period, and expert levels (Fiverr-like).
+REVIEW_REMINDER_DAYS = env_int("REVIEW_REMINDER_DAYS", 3)
+REVIEW_REPLY_EDIT_HOURS = env_int("REVIEW_REPLY_EDIT_HOURS", 24)
+LEVEL_PERIOD_DAYS = env_int("LEVEL_PERIOD_DAYS", 60)
+EXPERT_LEVELS = {  # each level: days since joining, completed orders (ever), then rating and rates over the period
+    "level_1": {"days_active": 60, "completed_orders": 10, "rating": 4.7, "response_rate": 90, "on_time_rate": 90,
+                "completion_rate": 90},
+    "level_2": {"days_active": 120, "completed_orders": 50, "rating": 4.7, "response_rate": 90, "on_time_rate": 90,
+                "completion_rate": 90},
+    "top_rated": {"days_active": 180, "completed_orders": 100, "rating": 4.8, "response_rate": 90,
+                  "on_time_rate": 95, "completion_rate": 95},
+}
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from azmoodegan.persian import LocalizedIntegerField, format_number
+from reviews import search_filters as rep
 
 from .selectors import category_choices, category_tree
 
@@ -40,6 +41,8 @@ class SearchForm(forms.Form):
     min_rating = forms.TypedChoiceField(label=_("Rating"), required=False, choices=RATING_CHOICES,
                                         coerce=Decimal, empty_value=None)
     fast = forms.BooleanField(label=_("Answers within a day"), required=False)
+    min_level = forms.ChoiceField(label=rep.LEVEL_LABEL, required=False, choices=rep.LEVEL_CHOICES)
+    verified = forms.BooleanField(label=rep.VERIFIED_LABEL, required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
     error_messages = {
@@ -56,6 +59,7 @@ class SearchForm(forms.Form):
         self.fields["category"].widget = forms.Select(choices=[("", _("All categories")), *self.category_options])
         self.fields["sort"].error_messages["invalid_choice"] = self.error_messages["unknown_sort"]
         self.fields["min_rating"].error_messages["invalid_choice"] = _("Choose one of the ratings in the list.")
+        self.fields["min_level"].error_messages["invalid_choice"] = rep.LEVEL_INVALID
         self.fields["max_days"].error_messages["max_value"] = _("Choose at most %(limit_value)s days.")
         for name in ("min_price", "max_price", "max_days"):
             self.fields[name].widget.attrs.setdefault("placeholder", "")

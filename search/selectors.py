@@ -135,7 +135,7 @@ class Filters:
     def cache_key(self) -> str:
         raw = repr((
             self.query.tsquery, self.category.pk if self.category else None, self.min_price_rials,
-            self.max_price_rials, self.max_days, str(self.min_rating), self.fast_reply,
+            self.max_price_rials, self.max_days, str(self.min_rating), self.fast_reply, sorted(self.extra.items()),
         ))
         return "search:count:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
@@ -161,6 +161,10 @@ def search_queryset(filters: Filters) -> QuerySet[Service]:
     if filters.fast_reply:
         fast = ExpertStats.objects.filter(response_seconds__lte=FAST_REPLY_SECONDS).values("expert_id")
         qs = qs.filter(owner_id__in=fast)
+    if filters.extra:  # reputation: expert level and "verified" (reviews app)
+        from reviews.search_filters import apply as reputation_filters
+
+        qs = reputation_filters(qs, filters.extra)
 
     sort = filters.sort
     if sort == "relevance" and not tsquery:

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from azmoodegan.persian import format_number, format_toman, to_persian_digits, toman_to_rials
+from reviews import search_filters as rep
 from services.models import Service
 
 from . import compare as cmp
@@ -24,7 +25,8 @@ from .query import parse_query
 from .selectors import LEVEL_RANK, Filters, category_tree, rating_mean, search_page, services_for_compare
 from .suggest import did_you_mean
 
-FILTER_PARAMS = ("q", "category", "min_price", "max_price", "max_days", "min_rating", "fast", "sort")
+FILTER_PARAMS = ("q", "category", "min_price", "max_price", "max_days", "min_rating", "fast", "min_level", "verified",
+                 "sort")
 
 
 def search(request, *, category=None, template_name="search/search.html", extra_context=None):
@@ -50,6 +52,7 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         min_rating=data.get("min_rating"),
         fast_reply=bool(data.get("fast")),
         sort=data.get("sort") or "relevance",
+        extra={k: v for k, v in (("min_level", data.get("min_level")), ("verified", data.get("verified"))) if v},
     )
     page, beyond_end = search_page(filters, request.GET.get("page"))
     notices = [str(e) for errors in (form.errors.values() if form.is_bound else []) for e in errors]
@@ -80,6 +83,7 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         "form_action": request.path,
         "sort_choices": SORT_CHOICES,
         "rating_choices": RATING_CHOICES,
+        "level_choices": rep.LEVEL_CHOICES, "level_label": rep.LEVEL_LABEL, "verified_label": rep.VERIFIED_LABEL,
         **(extra_context or {}),
     }
     if request.htmx and not request.htmx.history_restore_request:
@@ -103,7 +107,7 @@ def _active_filters(request, form, fixed) -> list[dict]:
     labels = {
         "q": _("Search: %s"), "category": _("Category: %s"), "min_price": _("From %s Toman"),
         "max_price": _("Up to %s Toman"), "max_days": _("Within %s days"), "min_rating": _("Rating %s and up"),
-        "fast": _("Answers within a day"),
+        "fast": _("Answers within a day"), "min_level": "%s", "verified": rep.VERIFIED_LABEL,
     }
     tree = category_tree()
     out = []
@@ -117,7 +121,9 @@ def _active_filters(request, form, fixed) -> list[dict]:
             shown = node.name if node else value
         elif name in ("min_price", "max_price", "max_days") and value.isdigit():
             shown = format_number(int(value))
-        label = labels[name] if name == "fast" else labels[name] % shown[:40]
+        elif name == "min_level":
+            shown = str(dict(rep.LEVEL_CHOICES).get(value, value))
+        label = labels[name] if name in ("fast", "verified") else labels[name] % shown[:40]
         out.append({"name": name, "label": label, "url": "?" + _query_string(request, exclude=(name, "page"))})
     return out
 
@@ -235,6 +241,8 @@ def compare_rows(services) -> list[dict]:
     profiles = [getattr(s.owner, "expert_profile", None) for s in services]
     row(_("Expert level"), [LEVEL_RANK.get(p.level, 0) if p else None for p in profiles],
         [p.get_level_display() if p else "—" for p in profiles], "max")
+    verified = [rep.is_verified(p) for p in profiles]
+    row(rep.VERIFIED_ROW, verified, [rep.VERIFIED_YES if v else rep.VERIFIED_NO for v in verified], "max")
     return rows
 
 

@@ -222,7 +222,6 @@ def _experts() -> list[User]:
         ExpertProfile.objects.get_or_create(user=user, defaults={
             "display_name": f"{first} {last}", "headline": headline, "bio": bio, "city": city,
             "skills": [], "languages": ["فارسی"], "mobile": f"0912{n:07d}",
-            "level": random.Random(handle).choice(list(ExpertProfile.Level.values)),
         })
         users.append(user)
     return users
@@ -259,7 +258,6 @@ def _seed_base(stdout, cats: dict[str, Category], experts: list[User], demo_expe
         owner = demo_expert if (demo_expert and sub in DEMO_EXPERT_SUBS) else experts[SUB_TO_EXPERT.get(sub, i % 12)]
         if Service.objects.filter(owner=owner, title=title).exists():
             continue
-        rng = random.Random(i)
         service = Service.objects.create(
             owner=owner, category=cats[sub], title=title, slug=persian_slug(title), tags=tags,
             description=_description(title, cats[sub].name), status=Service.Status.PUBLISHED,
@@ -271,10 +269,7 @@ def _seed_base(stdout, cats: dict[str, Category], experts: list[User], demo_expe
         if i % 2 == 0:
             FAQ.objects.bulk_create([FAQ(service=service, question=q, answer=a, position=n) for n, (q, a) in enumerate(FAQS)])
         RequirementQuestion.objects.create(service=service, text="لطفاً خواسته‌تان را با جزئیات توضیح دهید.", required=True)
-        if rng.random() < 0.7:
-            service.rating_count = rng.randint(1, 120)
-            service.rating_avg = round(rng.uniform(4.0, 5.0), 2)
-            service.completed_orders = service.rating_count + rng.randint(0, 30)
+        # Ratings and completed orders come from real orders and reviews (reviews.demo), never invented.
         service.min_price = min(p.price for p in packages)
         service.min_delivery_days = min(p.delivery_days for p in packages)
         service.save()
@@ -309,9 +304,7 @@ def _scale(stdout, target: int, cats: dict[str, Category], experts: list[User], 
                     owner=experts[seq % len(experts)], category=category, title=variant, slug=persian_slug(variant),
                     tags=tags, description=_description(variant, category.name), status=Service.Status.PUBLISHED,
                     published_at=now - timedelta(minutes=seq), submitted_at=now - timedelta(minutes=seq + 30),
-                    rating_count=rng.randint(0, 200), completed_orders=rng.randint(0, 300),
                 )
-                svc.rating_avg = round(rng.uniform(3.5, 5.0), 2) if svc.rating_count else 0
                 services.append(svc)
                 specs.append((int(price * factor), days, count, seq))
             Service.objects.bulk_create(services, batch_size=1000)

@@ -7,7 +7,7 @@ from .factories import FAQFactory, GalleryImageFactory, SubCategoryFactory, publ
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_PAGE_QUERIES = 8
+SERVICE_PAGE_QUERIES = 11  # + rating totals, first page of reviews, expert metrics (orders and people)
 CATEGORY_PAGE_QUERIES = 8  # the search page with the category fixed (results cached after the first view)
 
 

@@ -1,0 +1,123 @@
+"""Pieces other apps' pages drop in: `{% load reviews_tags %}` then
+
+- `{% service_reviews service %}`: distribution, sub-ratings and the first page of reviews;
+- `{% expert_reviews profile %}`: the same for an expert's profile;
+- `{% expert_metrics user_id %}`: rating, reviews, completed orders, on-time and completion rates,
+  response time, member since, last seen, orders in queue, level;
+- `{% order_reviews order role %}`: the invitation / the two reviews on the order page;
+- `{% buyer_reputation buyer %}`: what other experts wrote of a buyer (shown to experts only);
+- `{% level_badge profile %}`, `{% level_progress user %}`.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from azmoodegan.persian import format_number, to_persian_digits
+
+from .. import selectors
+from ..actions import window_open
+from ..metrics import metrics_of, standing
+from ..models import Review
+
+register = template.Library()
+
+
+@register.filter
+def stars_fa(value) -> str:
+    """4.4 → «۴٫۴» (one decimal, Persian digits and decimal separator)."""
+    try:
+        number = float(value or 0)
+    except (TypeError, ValueError):
+        return ""
+    return to_persian_digits(f"{number:.1f}").replace(".", "٫")
+
+
+@register.filter
+def percent_fa(value) -> str:
+    if value is None:
+        return "—"
+    number = float(value)
+    text = f"{number:.0f}" if number == int(number) else f"{number:.1f}"
+    return to_persian_digits(text).replace(".", "٫") + "٪"
+
+
+@register.filter
+def star_icons(value) -> list[str]:
+    """Five icon names for a rating (full, half, empty)."""
+    number = float(value or 0)
+    out = []
+    for i in range(1, 6):
+        out.append("bi-star-fill" if number >= i - 0.25 else "bi-star-half" if number >= i - 0.75 else "bi-star")
+    return out
+
+
+@register.inclusion_tag("reviews/_service_reviews.html", takes_context=True)
+def service_reviews(context, service):
+    request = context.get("request")
+    totals, page = selectors.service_reviews(service.pk, viewer=getattr(request, "user", None))
+    from django.urls import reverse
+
+    return {"service": service, "totals": totals, "page": page, "user": getattr(request, "user", None),
+            "base_url": reverse("reviews:service_reviews", args=[service.pk]), "request": request}
+
+
+@register.inclusion_tag("reviews/_service_reviews.html", takes_context=True)
+def expert_reviews(context, profile):
+    request = context.get("request")
+    totals, page = selectors.expert_reviews(profile.user_id, viewer=getattr(request, "user", None))
+    from django.urls import reverse
+
+    return {"profile": profile, "totals": totals, "page": page, "user": getattr(request, "user", None),
+            "base_url": reverse("reviews:expert_reviews", args=[profile.user_id]), "show_service": True,
+            "request": request}
+
+
+@register.inclusion_tag("reviews/_expert_metrics.html")
+def expert_metrics(user_id):
+    return {"m": metrics_of(user_id)}
+
+
+@register.inclusion_tag("reviews/_level_badge.html")
+def level_badge(profile):
+    return {"profile": profile}
+
+
+@register.inclusion_tag("reviews/_order_reviews.html", takes_context=True)
+def order_reviews(context, order, role):
+    if order.status != order.Status.COMPLETED or role not in ("buyer", "expert", "staff"):
+        return {"show": False}
+    by_side = selectors.order_reviews(order)
+    window = getattr(order, "review_window", None) if hasattr(order, "review_window") else None
+    mine = by_side.get(role) if role in ("buyer", "expert") else None
+    other_side = {"buyer": Review.Side.EXPERT, "expert": Review.Side.BUYER}.get(role)
+    other = by_side.get(other_side) if other_side else None
+    is_open = window_open(window) if window else True
+    days_left = None
+    if window and is_open:
+        days_left = to_persian_digits(str(max(0, (window.closes_at - timezone.now()).days)))
+    return {
+        "show": True, "order": order, "role": role, "mine": mine, "other": other, "window": window,
+        "is_open": is_open, "days_left": days_left, "buyer_review": by_side.get(Review.Side.BUYER),
+        "expert_review": by_side.get(Review.Side.EXPERT),
+        # The other side's review stays hidden until it is published (double-blind).
+        "other_visible": bool(other and other.is_published),
+    }
+
+
+@register.inclusion_tag("reviews/_buyer_reputation.html", takes_context=True)
+def buyer_reputation(context, buyer):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if buyer is None or user is None or not user.is_authenticated or not (user.is_expert or user.is_staff):
+        return {"show": False}
+    data = selectors.buyer_reputation(buyer.pk)
+    return {"show": True, "buyer": buyer, **data, "count_fa": format_number(data["count"])}
+
+
+@register.inclusion_tag("reviews/_level_progress.html")
+def level_progress(user):
+    if user is None or not getattr(user, "is_expert", False):
+        return {"show": False}
+    return {"show": True, "s": standing(user.pk)}
