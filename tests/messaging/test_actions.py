@@ -1,0 +1,55 @@
+import pytest
+
+from messaging import actions
+from messaging.exceptions import BlockedError, ContactWarning, MessagingError
+from messaging.models import Conversation, Message
+from notifications.models import Notification
+from tests.accounts.factories import UserFactory
+from tests.orders.factories import delivered_order, pdf
+from tests.services.factories import expert_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_send_counts_unread_and_read_clears():
+    buyer, expert = UserFactory(), expert_user()
+    conv = actions.conversation_for(buyer, expert)
+    actions.message_send(conv, buyer, "سلام، وقت دارید؟")
+    actions.message_send(conv, buyer, "یک سؤال دیگر", files=[pdf()])
+    conv.refresh_from_db()
+    assert conv.expert_unread == 2 and conv.buyer_unread == 0
+    assert conv.last_message.body == "یک سؤال دیگر" and conv.last_message.attachments.count() == 1
+    assert Notification.objects.filter(recipient=expert, kind="message_received", read_at__isnull=True).count() == 2
+    assert actions.mark_read(conv, expert)
+    conv.refresh_from_db()
+    assert conv.expert_unread == 0 and conv.expert_read_at is not None
+    assert not Notification.objects.filter(recipient=expert, read_at__isnull=True).exists()
+    assert actions.conversation_for(buyer, expert).pk == conv.pk
+
+
+def test_refusals():
+    buyer, expert = UserFactory(), expert_user()
+    with pytest.raises(MessagingError):
+        actions.conversation_for(buyer, buyer)
+    conv = actions.conversation_for(buyer, expert)
+    with pytest.raises(MessagingError):
+        actions.message_send(conv, buyer, "   ")
+    with pytest.raises(MessagingError):
+        actions.message_send(conv, buyer, "x" * 5001)
+    with pytest.raises(MessagingError):
+        actions.message_send(conv, buyer, "ok", files=[pdf(f"{i}.pdf") for i in range(6)])
+    actions.block_user(expert, buyer)
+    with pytest.raises(BlockedError):
+        actions.message_send(conv, buyer, "سلام")
+    with pytest.raises(BlockedError):
+        actions.conversation_for(buyer, expert)
+    assert Message.objects.count() == 0
+
+
+def test_order_events_become_system_lines():
+    order = delivered_order()
+    conv = Conversation.objects.get(order=order)
+    kinds = list(conv.messages.values_list("order_event__kind", flat=True))
+    assert kinds[-1] == "delivered" and "paid" in kinds
+    assert all(m.sender_id is None for m in conv.messages.all())
+    assert Notification.objects.filter(recipient=order.buyer, kind="order_delivered").exists()
