@@ -197,7 +197,8 @@ def mark_read(conversation: Conversation, user) -> bool:
             ).update(read_at=now)
             notification_cache.forget(user.pk)
             transaction.on_commit(lambda: notification_cache.forget(user.pk))
-        _changed(conversation.pk, (conversation.buyer_id, conversation.expert_id))
+        # The thread's state (read receipts) changed; the reader's unread total only if something was unread.
+        _changed(conversation.pk, (user.pk,) if unread else ())
     return True
 
 
