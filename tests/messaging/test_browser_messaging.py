@@ -99,3 +99,18 @@ def test_ask_answer_warn_order_thread_and_bell(page, browser, live_server):
     page.get_by_test_id("read-all").click()
     expect(page.get_by_test_id("bell-unread")).to_have_count(0)
     expert_tab.context.close()
+
+
+def test_phone_width_inbox_and_conversation(mobile_page):
+    from .factories import conversation
+
+    buyer = UserFactory(first_name="مریم", last_name="کاظمی")
+    conv = conversation(buyer=buyer, service=published_service(title="طراحی لوگوی فروشگاه"), messages=6)
+    login(mobile_page, buyer.email, PASSWORD)
+    mobile_page.goto("/messages/")
+    expect(mobile_page.get_by_test_id("inbox-row")).to_have_count(1)
+    screenshot(mobile_page, "messaging-inbox-mobile")
+    mobile_page.goto(conv.get_absolute_url())
+    expect(mobile_page.get_by_test_id("message")).to_have_count(6)
+    assert mobile_page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(mobile_page, "messaging-conversation-mobile")
