@@ -48,12 +48,19 @@ def test_ask_answer_warn_order_thread_and_bell(page, browser, live_server):
     expect(expert_tab.get_by_test_id("message")).to_contain_text("پکیج پایه کافی است؟")
     expect(expert_tab.get_by_test_id("messages-unread")).to_have_count(0)
     expert_tab.fill("textarea[name=body]", "سلام، بله کافی است. بعد از سفارش متن را بفرستید.")
+    expert_tab.locator("input[name=files]").set_input_files(
+        files=[{"name": "نمونه.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
     expert_tab.get_by_test_id("send").click()
     expect(expert_tab.get_by_test_id("message")).to_have_count(2)
+    expect(expert_tab.get_by_test_id("attachment")).to_have_text("نمونه.pdf")
 
     # The buyer sees the answer appear without reloading, and their message marked read.
     expect(page.get_by_test_id("message").nth(1)).to_contain_text("بله کافی است", timeout=15_000)
     expect(page.get_by_test_id("receipt").first).to_contain_text("خوانده شد")
+    expect(page.get_by_test_id("attachment")).to_have_text("نمونه.pdf")
+    with page.expect_download() as download:
+        page.get_by_test_id("attachment").click()
+    assert download.value.suggested_filename == "نمونه.pdf"
     # …and the expert sees the read receipt too, without reloading.
     expect(expert_tab.get_by_test_id("receipt").first).to_contain_text("خوانده شد", timeout=15_000)
 
