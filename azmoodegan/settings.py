@@ -284,6 +284,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.recompute_levels", "schedule": crontab(minute=7, hour=2, day_of_month=1),
     },
 }
+# Messaging: response statistics; notifications: the grouped email of notices still unread.
+CELERY_BEAT_SCHEDULE |= {
+    "messaging-response-stats": {"task": "messaging.tasks.recompute_response_stats", "schedule": crontab(minute=41)},
+    "notifications-email-digest": {"task": "notifications.tasks.send_digests", "schedule": crontab(minute="*")},
+}
+NOTIFICATION_DIGEST_DELAY_MINUTES = env_int("NOTIFICATION_DIGEST_DELAY_MINUTES", 5)
 
 # --- Marketplace rules (DESIGN.md §3, §4, §7) ---------------------------------------------------
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", "sandbox")
