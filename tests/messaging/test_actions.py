@@ -81,7 +81,7 @@ def test_withdrawal_paid_notifies_once(settings):
     buyer, expert = UserFactory(), UserFactory()
     pay(buyer, order_ref=1, amount=1_000_000)
     escrow.escrow_release(order_ref=1, expert=expert, buyer=buyer, amount=1_000_000)
-    escrow.clear_pending(now=timezone.now() + dt.timedelta(days=1))
+    escrow.earnings_clear(now=timezone.now() + dt.timedelta(days=1))
     payout = escrow.payout_request(user=expert, amount=100_000, sheba="IR" + "1" * 24)
     assert not Notification.objects.filter(kind="withdrawal_paid").exists()
     escrow.payout_mark_paid(payout_id=payout.pk)
