@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("messaging.urls")),
     path("", include("buyer_requests.urls")),
+    path("", include("home.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

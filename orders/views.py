@@ -68,6 +68,11 @@ def checkout(request, package_id: int):
     fee = actions.escrow.buyer_fee_for(package.price)
     wallet = ledger.user_balances(request.user)["available"]
     error = None
+    from home.vacation import vacation_closed_message, vacation_of  # an expert on vacation takes no orders
+
+    if vacation_of(package.service.owner_id) is not None:
+        messages.error(request, vacation_closed_message())
+        return redirect(package.service)
     if request.method == "POST":
         try:
             order = actions.order_create(buyer=request.user, package=package)
