@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -235,7 +235,7 @@ def portfolio(request):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             # Lock the owner's row so two uploads at once cannot both be the 12th.
-            type(request.user).objects.select_for_update().filter(pk=request.user.pk).first()
+            get_user_model().objects.select_for_update().filter(pk=request.user.pk).first()
             if PortfolioItem.objects.filter(owner=request.user).count() >= PortfolioItem.MAX_ITEMS:
                 form.add_error(None, _("A portfolio holds at most %(n)s items; remove one to add another.")
                                % {"n": to_persian_digits(PortfolioItem.MAX_ITEMS)})
