@@ -92,10 +92,10 @@ def expert_dashboard(user) -> dict:
     saves = SavedService.objects.filter(service__owner_id=user.pk).count()
     services = Service.objects.filter(owner_id=user.pk, revision_of__isnull=True).exclude(
         status=Service.Status.DELETED).aggregate(
-            n=Count("id"), rating_count=Sum("rating_count", default=0),
+            n=Count("id"), reviews=Sum("rating_count", default=0),
             rating_sum=Sum("rating_avg", filter=Q(rating_count__gt=0), default=0),
             rated=Count("id", filter=Q(rating_count__gt=0)),
-            completed=Sum("completed_orders", default=0))
+            done=Sum("completed_orders", default=0))
     stats = _expert_stats(user.pk)
     views = traffic["views"] or 0
     clicks = traffic["clicks"] or 0
