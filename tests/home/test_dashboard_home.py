@@ -12,9 +12,9 @@ from home.models import FeaturedService, ServiceDay
 from home.selectors import monthly_earnings, trust_figures
 from orders import actions as order_actions
 from orders.models import Order
+from services.models import Service
 from tests.accounts.factories import UserFactory
 from tests.orders.factories import delivered_order, paid_order
-from services.models import Service
 from tests.services.factories import ServiceFactory, published_service
 
 pytestmark = pytest.mark.django_db
