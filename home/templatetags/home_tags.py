@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import template
-from django.template.loader import render_to_string
+from django.utils.html import format_html
 
 from ..models import PortfolioItem, Profile, SavedService
 
@@ -26,17 +26,24 @@ def avatar_url(user=None, profile=None) -> str:
     return ""
 
 
+def avatar_html(name: str, url: str, size: str = "md"):
+    """The one avatar markup: the photo, or the first letter of the name as a fallback."""
+    if url:
+        return format_html('<img class="az-avatar az-avatar-{}" src="{}" alt="{}" loading="lazy" width="64" height="64">',
+                           size, url, name)
+    return format_html('<span class="az-avatar az-avatar-{}" aria-hidden="true">{}</span>', size, (name or "?")[:1].upper())
+
+
 @register.simple_tag
-def avatar(who, size: str = "md"):
-    """`{% avatar user %}` or `{% avatar expert_profile "sm" %}`: the photo, or the first letter."""
+def avatar(who, size: str = "md", url: str | None = None):
+    """`{% avatar user %}`, `{% avatar expert_profile "sm" %}` or `{% avatar "name" "md" url %}`."""
     from accounts.models import ExpertProfile
 
+    if isinstance(who, str):
+        return avatar_html(who, url or "", size)
     if isinstance(who, ExpertProfile):
-        name, url = who.display_name, avatar_url(profile=who)
-    else:
-        name = getattr(who, "display_name", "") or str(who or "")
-        url = avatar_url(user=who)
-    return render_to_string("includes/avatar.html", {"name": name, "url": url, "size": size})
+        return avatar_html(who.display_name, avatar_url(profile=who), size)
+    return avatar_html(getattr(who, "display_name", "") or str(who or ""), avatar_url(user=who), size)
 
 
 @register.filter
