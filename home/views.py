@@ -125,6 +125,10 @@ def login_by_code(request):
                 user = verification.user_for_verified_mobile(mobile)
                 if user is None:
                     code_form.add_error("code", _("No account has this verified mobile number."))
+                elif _has_two_step(user):
+                    # A texted code must not get round two-step sign-in.
+                    code_form.add_error("code", _("Your account uses two-step sign-in: please sign in with your "
+                                                  "email and password."))
                 else:
                     request.session.pop(SESSION_LOGIN_MOBILE, None)
                     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -147,6 +151,12 @@ def login_by_code(request):
                 messages.success(request, _("We texted a 6-digit code to %(m)s.") % {"m": to_persian_digits(number)})
     return render(request, "home/login_code.html", {"mobile_form": mobile_form, "code_form": code_form,
                                                     "mobile": mobile})
+
+
+def _has_two_step(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user).exists()
 
 
 def _safe_next(request) -> bool:

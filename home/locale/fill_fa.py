@@ -215,6 +215,9 @@ FA = {
     "Removed from your portfolio.": "از نمونه‌کارهایتان حذف شد.",
     "Removed from your saved services.": "از ذخیره‌شده‌هایتان حذف شد.",
     "On vacation": "در مرخصی",
+    "Your account uses two-step sign-in: please sign in with your email and password.":
+        "حساب شما ورود دومرحله‌ای دارد: لطفاً با ایمیل و گذرواژه وارد شوید.",
+    "Sign in with a code texted to your mobile": "ورود با کدی که به موبایلتان پیامک می‌شود",
     "This expert is away until %(until)s; ordering is closed until then.":
         "این متخصص تا %(until)s در مرخصی است و تا آن زمان سفارش پذیرفته نمی‌شود.",
     "This expert is on vacation; ordering is closed until they are back.":

@@ -133,3 +133,17 @@ def test_sign_in_with_a_code_instead_of_a_password(client):
     client.logout()
     client.post(url, {"mobile": MOBILE})
     assert "_auth_user_id" not in client.session
+
+
+def test_the_login_page_offers_the_code_and_two_step_accounts_cannot_use_it(client):
+    assert reverse("home:login_code") in client.get(reverse("account_login")).content.decode()
+    from allauth.mfa.models import Authenticator
+
+    user = UserFactory()
+    Profile.objects.create(user=user, mobile=MOBILE, mobile_verified_at="2026-01-01T00:00Z")
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    url = reverse("home:login_code")
+    client.post(url, {"mobile": MOBILE})
+    html = client.post(url, {"code": last_code(MOBILE)}).content.decode()
+    assert "ورود دومرحله‌ای" in html
+    assert "_auth_user_id" not in client.session
