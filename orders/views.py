@@ -282,8 +282,11 @@ def my_orders(request):
 
 @login_required
 def received_orders(request):
+    orders = selectors.expert_orders(request.user)
+    if request.GET.get("status") in Order.Status.values:  # the dashboard's "orders by state" links
+        orders = orders.filter(status=request.GET["status"])
     return render(request, "orders/list.html", {
-        "page_obj": _paginate(request, selectors.expert_orders(request.user)), "side": "expert",
+        "page_obj": _paginate(request, orders), "side": "expert",
     })
 
 

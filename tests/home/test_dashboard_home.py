@@ -118,3 +118,18 @@ def test_home_page_queries_constant(client, django_assert_max_num_queries, setti
     with django_assert_max_num_queries(6):
         html = client.get(reverse("home")).content.decode()
     assert html.count('data-testid="service-card"') == min(count, 8)
+
+
+def test_orders_by_state_links_to_the_filtered_list_with_faces(client):
+    done = complete()
+    expert = done.expert
+    other = paid_order(service=ServiceFactory(owner=expert, status=Service.Status.PUBLISHED))
+    from home.photos import set_photo
+
+    from .helpers import image_upload
+
+    set_photo(user=done.buyer, upload=image_upload())
+    client.force_login(expert)
+    html = client.get(reverse("orders:received") + "?status=completed").content.decode()
+    assert f"/orders/{done.pk}/" in html and f"/orders/{other.pk}/" not in html
+    assert "/media/photos/" in html  # the buyer's face beside their name
