@@ -118,3 +118,12 @@ def test_saving_requires_sign_in_and_a_published_service(client):
     draft.status = "draft"
     draft.save()
     assert client.post(reverse("home:saved_toggle", args=[draft.pk])).status_code == 404
+
+
+def test_the_expert_sees_saves_on_their_services_dashboard(client):
+    service = published_service()
+    SavedService.objects.create(user=UserFactory(), service=service)
+    SavedService.objects.create(user=UserFactory(), service=service)
+    client.force_login(service.owner)
+    html = client.get(reverse("services:dashboard")).content.decode()
+    assert "۲" in html.split('data-testid="saved-count"')[1][:300]
