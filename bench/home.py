@@ -78,6 +78,9 @@ def prepare(orders: int = ORDERS) -> None:
                         "WHERE t.idempotency_key LIKE 'bench-home-release-%%' AND NOT EXISTS ("
                         "  SELECT 1 FROM escrow_leg l WHERE l.transfer_id = t.id AND l.account_id = %s)",
                         [account.pk, sign, account.pk])
+                cursor.execute("ANALYZE orders_order")
+                cursor.execute("ANALYZE escrow_leg")
+                cursor.execute("ANALYZE escrow_transfer")
         print(f"[bench] dashboard expert {expert.pk}: {orders - have} orders, {completed} releases", flush=True)
     client = Client()
     client.force_login(expert)

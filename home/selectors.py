@@ -36,22 +36,34 @@ def months_back(n: int = 12):
     return list(reversed(out))
 
 
-def monthly_earnings(user_id: int, months: int = 12) -> list[dict]:
-    """What reached the expert's balance per Jalali month (releases and dispute shares, after
-    commission), from the ledger: one query."""
+def _earnings_sums(user_id: int, spans) -> list[int]:
     from escrow.models import Account, Leg, Transfer
 
-    spans = months_back(months)
     aggregates = {
         f"m{i}": Sum("amount", filter=Q(transfer__created_at__gte=start, transfer__created_at__lt=end), default=0)
         for i, (start, end, _label) in enumerate(spans)
     }
     sums = Leg.objects.filter(
         account__owner_id=user_id, account__kind=Account.Kind.USER_PENDING, amount__gt=0,
-        transfer__kind__in=[Transfer.Kind.RELEASE, Transfer.Kind.SPLIT], transfer__created_at__gte=spans[0][0],
+        transfer__kind__in=[Transfer.Kind.RELEASE, Transfer.Kind.SPLIT],
+        transfer__created_at__gte=spans[0][0], transfer__created_at__lt=spans[-1][1],
     ).aggregate(**aggregates)
-    return [{"label": label, "amount": int(sums[f"m{i}"] or 0), "start": start}
-            for i, (start, _end, label) in enumerate(spans)]
+    return [int(sums[f"m{i}"] or 0) for i in range(len(spans))]
+
+
+def monthly_earnings(user_id: int, months: int = 12) -> list[dict]:
+    """What reached the expert's balance per Jalali month (releases and dispute shares, after
+    commission), from the ledger. The ledger is append-only and dated by the database, so past
+    months never change: they are cached until the month turns; this month is read live (one query)."""
+    spans = months_back(months)
+    key = f"home:earnings:{user_id}:{months}:{spans[-1][0].date().isoformat()}"
+    past = cache.get(key)
+    if past is None:
+        past = _earnings_sums(user_id, spans[:-1])
+        cache.set(key, past, 2 * 86400)
+    amounts = [*past, *_earnings_sums(user_id, spans[-1:])]
+    return [{"label": label, "amount": amount, "start": start}
+            for amount, (start, _end, label) in zip(amounts, spans, strict=True)]
 
 
 def bar_chart(points: list[dict], *, value="amount", width=640, height=180, fmt=None) -> dict:
