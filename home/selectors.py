@@ -154,6 +154,10 @@ def staff_dashboard(days: int = 30) -> dict:
                           .annotate(d=TruncDate("transfer__created_at")).values_list("d")
                           .annotate(s=Sum("amount")).order_by())
     open_disputes = Dispute.objects.filter(outcome="").count()
+    disputes_day = dict(Dispute.objects.filter(created_at__gte=since).annotate(d=TruncDate("created_at"))
+                        .values_list("d").annotate(n=Count("id")).order_by())
+    payouts_day = dict(Payout.objects.filter(created_at__gte=since).annotate(d=TruncDate("created_at"))
+                       .values_list("d").annotate(s=Sum("amount")).order_by())
     payouts = Payout.objects.filter(status=Payout.Status.REQUESTED).aggregate(n=Count("id"), s=Sum("amount", default=0))
     days_list = [today - dt.timedelta(days=i) for i in range(days - 1, -1, -1)]
 
@@ -164,6 +168,7 @@ def staff_dashboard(days: int = 30) -> dict:
     return {
         "orders_chart": bar_chart(series(per_day)), "gmv_chart": bar_chart(series(gmv_day)),
         "commission_chart": bar_chart(series(commission_day)),
+        "disputes_chart": bar_chart(series(disputes_day)), "payouts_chart": bar_chart(series(payouts_day)),
         "orders_total": sum(per_day.values()), "gmv_total": sum(int(v or 0) for v in gmv_day.values()),
         "commission_total": sum(int(v or 0) for v in commission_day.values()),
         "open_disputes": open_disputes, "payouts_pending": payouts["n"], "payouts_amount": payouts["s"],

@@ -359,4 +359,10 @@ def id_card_image(request, user_id: int):
     profile = get_object_or_404(Profile, user_id=user_id)
     if not profile.id_card:
         raise Http404
-    return FileResponse(profile.id_card.open("rb"), content_type="image/jpeg")
+    import mimetypes
+
+    content_type = mimetypes.guess_type(profile.id_card.name)[0] or "application/octet-stream"
+    response = FileResponse(profile.id_card.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

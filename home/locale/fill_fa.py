@@ -215,6 +215,8 @@ FA = {
     "Removed from your portfolio.": "از نمونه‌کارهایتان حذف شد.",
     "Removed from your saved services.": "از ذخیره‌شده‌هایتان حذف شد.",
     "On vacation": "در مرخصی",
+    "Disputes opened per day": "اختلاف‌های بازشده در روز",
+    "Payouts requested per day": "درخواست‌های تسویه در روز",
     "Your account uses two-step sign-in: please sign in with your email and password.":
         "حساب شما ورود دومرحله‌ای دارد: لطفاً با ایمیل و گذرواژه وارد شوید.",
     "Sign in with a code texted to your mobile": "ورود با کدی که به موبایلتان پیامک می‌شود",
