@@ -19,7 +19,7 @@ from tests.services.factories import ServiceFactory, published_service
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_QUERIES = 16
+DASHBOARD_QUERIES = 10
 
 
 def complete(**kwargs) -> Order:

@@ -127,3 +127,25 @@ def test_the_expert_sees_saves_on_their_services_dashboard(client):
     client.force_login(service.owner)
     html = client.get(reverse("services:dashboard")).content.decode()
     assert "۲" in html.split('data-testid="saved-count"')[1][:300]
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_saved_list_and_public_profile_queries_do_not_grow(client, django_assert_max_num_queries, settings, count):
+    from home.models import PortfolioItem
+
+    from .helpers import image_upload
+
+    settings.PAGE_CACHE = False
+    user = UserFactory()
+    first = published_service()
+    for i in range(count):
+        service = first if i == 0 else published_service(owner=first.owner)
+        SavedService.objects.create(user=user, service=service)
+        PortfolioItem.objects.create(owner=first.owner, title=f"کار {i}", image=image_upload())
+    client.force_login(user)
+    with django_assert_max_num_queries(5):
+        html = client.get(reverse("home:saved")).content.decode()
+    assert html.count('data-testid="service-card"') == count
+    with django_assert_max_num_queries(7):
+        html = client.get(reverse("accounts:expert_public", args=[first.owner_id])).content.decode()
+    assert html.count('href="/experts/') >= count
