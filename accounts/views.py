@@ -40,5 +40,5 @@ def expert_profile_edit(request):
 
 
 def expert_public(request, user_id: int):
-    profile = get_object_or_404(ExpertProfile.objects.select_related("user"), user_id=user_id, user__is_active=True)
+    profile = get_object_or_404(ExpertProfile.objects.select_related("user", "user__home_profile"), user_id=user_id, user__is_active=True)
     return render(request, "accounts/expert_public.html", {"profile": profile})

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "messaging",
     "buyer_requests",
     "notifications",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escrow.tasks.payment_reconcile_task",
         "schedule": crontab(minute="*/10"),
     },
+    "home-flush-service-counters": {
+        "task": "home.tasks.flush_service_counters",
+        "schedule": crontab(minute="*/5"),
+    },
     "orders-auto-complete-delivered": {
         "task": "orders.tasks.order_auto_complete_task",
         "schedule": crontab(minute="*/30"),
@@ -299,6 +304,12 @@ ZARINPAL_SANDBOX = env_bool("ZARINPAL_SANDBOX", False)
 ZARINPAL_BASE_URL = env("ZARINPAL_BASE_URL")
 ZARINPAL_STARTPAY_URL = env("ZARINPAL_STARTPAY_URL")
 ZARINPAL_TIMEOUT = env_int("ZARINPAL_TIMEOUT", 10)
+# Text messages (home/sms): "console" logs them (development, tests); "kavenegar" sends them.
+SMS_BACKEND = env("SMS_BACKEND", "console")
+KAVENEGAR_API_KEY = env("KAVENEGAR_API_KEY")
+KAVENEGAR_TEMPLATE = env("KAVENEGAR_TEMPLATE", "azmoodegan-verify")
+KAVENEGAR_BASE_URL = env("KAVENEGAR_BASE_URL")
+KAVENEGAR_TIMEOUT = env_int("KAVENEGAR_TIMEOUT", 10)
 COMMISSION_PERCENT = env_int("COMMISSION_PERCENT", 10)
 BUYER_FEE_PERCENT = env_int("BUYER_FEE_PERCENT", 0)
 CLEARANCE_DAYS = env_int("CLEARANCE_DAYS", 3)

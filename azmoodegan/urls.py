@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("", include("notifications.urls")),
     path("", include("buyer_requests.urls")),
+    path("", include("home.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

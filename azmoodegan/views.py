@@ -8,7 +8,10 @@ from django.views.decorators.cache import never_cache
 
 
 def home(request):
-    return render(request, "home.html")
+    """The home page: search first, categories, services, experts and trust figures (home/selectors.py)."""
+    from home.selectors import home_page
+
+    return render(request, "home.html", home_page())
 
 
 @never_cache

@@ -253,7 +253,7 @@ def run_wrk(wrk: str, script: str, url: str, *, duration: int, connections: int,
 
 
 TARGETS = {"search": (60.0, 0.10), "service": (None, 0.15), "home": (None, 0.15),
-           "service_5000_reviews_signed_in": (60.0, 0.0)}
+           "service_5000_reviews_signed_in": (60.0, 0.0), "dashboard": (60.0, 0.0)}
 
 
 def measure(env: dict, pages: dict, ids: list[int], wrk: str, args) -> dict:
@@ -284,7 +284,7 @@ def measure(env: dict, pages: dict, ids: list[int], wrk: str, args) -> dict:
 
 
 QUERIES: dict[str, int] = {}
-COOKIES_BY_PAGE: dict[str, str] = {}  # pages driven signed in (bench/reviews.py)
+COOKIES_BY_PAGE: dict[str, str] = {}  # pages driven signed in: page name → session cookie
 
 
 def main(argv: list[str]) -> int:
@@ -309,6 +309,12 @@ def main(argv: list[str]) -> int:
     ids = compare_ids()
     QUERIES.update(queries_per_page(pages, ids))
     QUERIES.update(bench_reviews.queries(review_pages, review_cookies))
+    from bench import home as home_bench  # the expert dashboard, signed in (bench/home.py)
+
+    home_bench.prepare()
+    QUERIES.update(home_bench.queries())
+    pages.update(home_bench.pages())
+    COOKIES_BY_PAGE.update(home_bench.cookies())
     wrk = ensure_wrk()
 
     from django.db import connections

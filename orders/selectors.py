@@ -81,7 +81,8 @@ def order_page(user, order_id: int) -> Order:
     order = order_for_user(user, order_id)
     files = OrderFile.objects.order_by("created_at", "id")
     order = (
-        Order.objects.select_related("buyer__expert_profile", "expert__expert_profile", "service", "package",
+        Order.objects.select_related("buyer__expert_profile", "expert__expert_profile", "buyer__home_profile",
+                                     "expert__home_profile", "service", "package",
                                      "dispute__opened_by__expert_profile")
         .prefetch_related(
             Prefetch("extension_requests", to_attr="pending_extensions",
@@ -98,13 +99,13 @@ def order_page(user, order_id: int) -> Order:
 
 def buyer_orders(user) -> QuerySet:
     return (
-        Order.objects.filter(buyer=user).select_related("expert__expert_profile").order_by("-created_at", "-id")
+        Order.objects.filter(buyer=user).select_related("expert__expert_profile", "expert__home_profile").order_by("-created_at", "-id")
     )
 
 
 def expert_orders(user) -> QuerySet:
     return (
-        Order.objects.filter(expert=user).select_related("buyer__expert_profile").order_by("-created_at", "-id")
+        Order.objects.filter(expert=user).select_related("buyer__expert_profile", "buyer__home_profile").order_by("-created_at", "-id")
     )
 
 

@@ -68,6 +68,11 @@ def checkout(request, package_id: int):
     fee = buyer_fee_calculate(package.price)
     wallet = ledger.user_balances(request.user)["available"]
     error = None
+    from home.vacation import vacation_closed_message, vacation_of  # an expert on vacation takes no orders
+
+    if vacation_of(package.service.owner_id) is not None:
+        messages.error(request, vacation_closed_message())
+        return redirect(package.service)
     if request.method == "POST":
         try:
             order = actions.order_create(buyer=request.user, package=package)
@@ -273,8 +278,11 @@ def my_orders(request):
 
 @login_required
 def received_orders(request):
+    orders = selectors.expert_orders(request.user)
+    if request.GET.get("status") in Order.Status.values:  # the dashboard's "orders by state" links
+        orders = orders.filter(status=request.GET["status"])
     return render(request, "orders/list.html", {
-        "page_obj": _paginate(request, selectors.expert_orders(request.user)), "side": "expert",
+        "page_obj": _paginate(request, orders), "side": "expert",
     })
 
 

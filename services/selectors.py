@@ -33,7 +33,7 @@ def category_tree() -> list[Category]:
 def service_for_page(pk: int) -> Service | None:
     """A service with everything its page shows (any status; the view checks visibility)."""
     return (
-        Service.objects.select_related("owner", "owner__expert_profile", "category", "category__parent")
+        Service.objects.select_related("owner", "owner__expert_profile", "owner__home_profile", "category", "category__parent")
         .prefetch_related(
             Prefetch("packages", queryset=Package.objects.order_by("price")),
             Prefetch("images", queryset=GalleryImage.objects.order_by("-is_cover", "position", "pk")),

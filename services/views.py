@@ -223,7 +223,10 @@ revision_discard = _status_action(
 
 def order_start(request, package_id: int):
     """The order button of a package: on to the orders app's checkout."""
-    get_object_or_404(Package, pk=package_id, service__status=Service.Status.PUBLISHED)
+    package = get_object_or_404(Package, pk=package_id, service__status=Service.Status.PUBLISHED)
+    from home.impressions import record_order_click
+
+    record_order_click(package.service_id)
     return redirect("orders:checkout", package_id)
 
 

@@ -17,7 +17,7 @@ def test_signup_verify_login_become_expert(page, live_server, celery_worker_real
     page.goto("/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "fa"
-    assert "آزمودگان چطور کار می‌کند" in page.locator("h1").inner_text()
+    assert "آزمودگان چطور کار می‌کند" in page.locator("#how-title").inner_text()
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert font.startswith("Vazirmatn")
     assert page.evaluate("document.fonts.check('16px Vazirmatn')")

@@ -1,0 +1,5 @@
+from azmoodegan.exceptions import DomainError
+
+
+class HomeError(DomainError):
+    pass

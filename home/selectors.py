@@ -1,0 +1,270 @@
+"""Reads for the expert's dashboard, the staff dashboard and the home page, each in a fixed
+number of aggregate queries whatever the number of orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import jdatetime
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from azmoodegan.persian import to_persian_digits
+
+DUE_SOON_DAYS = 2
+TRUST_TTL = 300
+
+
+JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
+
+
+def months_back(n: int = 12):
+    tz = timezone.get_current_timezone()
+    today = jdatetime.date.fromgregorian(date=timezone.localdate())
+    year, month = today.year, today.month
+    out = []
+    for _ in range(n):
+        start = jdatetime.date(year, month, 1).togregorian()
+        ny, nm = (year + 1, 1) if month == 12 else (year, month + 1)
+        end = jdatetime.date(ny, nm, 1).togregorian()
+        out.append((dt.datetime.combine(start, dt.time(), tz), dt.datetime.combine(end, dt.time(), tz),
+                    JALALI_MONTHS[month - 1]))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return list(reversed(out))
+
+
+def _earnings_sums(user_id: int, spans) -> list[int]:
+    from escrow.models import Account, Leg, Transfer
+
+    aggregates = {
+        f"m{i}": Sum("amount", filter=Q(transfer__created_at__gte=start, transfer__created_at__lt=end), default=0)
+        for i, (start, end, _label) in enumerate(spans)
+    }
+    sums = Leg.objects.filter(
+        account__owner_id=user_id, account__kind=Account.Kind.USER_PENDING, amount__gt=0,
+        transfer__kind__in=[Transfer.Kind.RELEASE, Transfer.Kind.SPLIT],
+        transfer__created_at__gte=spans[0][0], transfer__created_at__lt=spans[-1][1],
+    ).aggregate(**aggregates)
+    return [int(sums[f"m{i}"] or 0) for i in range(len(spans))]
+
+
+def monthly_earnings(user_id: int, months: int = 12) -> list[dict]:
+    """What reached the expert's balance per Jalali month (releases and dispute shares, after
+    commission), from the ledger. The ledger is append-only and dated by the database, so past
+    months never change: they are cached until the month turns; this month is read live (one query)."""
+    spans = months_back(months)
+    key = f"home:earnings:{user_id}:{months}:{spans[-1][0].date().isoformat()}"
+    past = cache.get(key)
+    if past is None:
+        past = _earnings_sums(user_id, spans[:-1])
+        cache.set(key, past, 2 * 86400)
+    amounts = [*past, *_earnings_sums(user_id, spans[-1:])]
+    return [{"label": label, "amount": amount, "start": start}
+            for amount, (start, _end, label) in zip(amounts, spans, strict=True)]
+
+
+def bar_chart(points: list[dict], *, value="amount", width=640, height=180, fmt=None) -> dict:
+    """Geometry of a server-rendered SVG bar chart (the template draws it)."""
+    top = max((p[value] for p in points), default=0) or 1
+    n = max(len(points), 1)
+    slot = width / n
+    bar = slot * 0.64
+    chart_h = height - 28
+    bars = []
+    for i, p in enumerate(points):
+        h = round(chart_h * p[value] / top, 1)
+        # Right to left: the newest month sits at the left end in an RTL page reading order.
+        x = round(width - (i + 1) * slot + (slot - bar) / 2, 1)
+        bars.append({**p, "x": x, "y": round(chart_h - h, 1), "w": round(bar, 1), "h": h,
+                     "cx": round(x + bar / 2, 1), "text": fmt(p[value]) if fmt else to_persian_digits(p[value])})
+    return {"bars": bars, "width": width, "height": height, "base": chart_h, "top": top}
+
+
+def expert_dashboard(user) -> dict:
+    from orders.models import Order
+    from services.models import Service
+
+    from .models import SavedService, ServiceDay
+
+    now = timezone.now()
+    orders = Order.objects.filter(expert_id=user.pk)
+    soon = now + dt.timedelta(days=DUE_SOON_DAYS)
+    working = Q(status__in=Order.WORKING)
+    # One pass over the expert's orders (index order_expert_recent) for every order figure.
+    counts = orders.aggregate(
+        **{f"s_{value}": Count("id", filter=Q(status=value)) for value, _label in Order.Status.choices},
+        due=Count("id", filter=working & Q(due_at__lte=soon)),
+        late=Count("id", filter=working & Q(due_at__lt=now)),
+        recent=Count("id", filter=Q(created_at__gte=now - dt.timedelta(days=30))
+                     & ~Q(status=Order.Status.PENDING_PAYMENT)),
+    )
+    by_status = {value: counts[f"s_{value}"] for value, _label in Order.Status.choices}
+    due_soon = {"n": counts["due"], "late": counts["late"]}
+    earnings = monthly_earnings(user.pk)
+    since = timezone.localdate() - dt.timedelta(days=30)
+    traffic = ServiceDay.objects.filter(owner_id=user.pk, day__gte=since).aggregate(
+        views=Sum("views", default=0), clicks=Sum("order_clicks", default=0))
+    orders_30 = counts["recent"]
+    saves = SavedService.objects.filter(service__owner_id=user.pk).count()
+    services = Service.objects.filter(owner_id=user.pk, revision_of__isnull=True).exclude(
+        status=Service.Status.DELETED).aggregate(
+            n=Count("id"), reviews=Sum("rating_count", default=0),
+            rating_sum=Sum("rating_avg", filter=Q(rating_count__gt=0), default=0),
+            rated=Count("id", filter=Q(rating_count__gt=0)),
+            done=Sum("completed_orders", default=0))
+    stats = _expert_stats(user.pk)
+    views = traffic["views"] or 0
+    clicks = traffic["clicks"] or 0
+    rating = (services["rating_sum"] / services["rated"]) if services["rated"] else None
+    this_month = earnings[-1]["amount"] if earnings else 0
+    return {
+        "by_status": [(value, label, by_status.get(value, 0)) for value, label in Order.Status.choices],
+        "due_soon": due_soon["n"], "late": due_soon["late"],
+        "earnings": earnings, "this_month": this_month, "year_total": sum(e["amount"] for e in earnings),
+        "chart": bar_chart(earnings),
+        "views": views, "clicks": clicks, "orders_30": orders_30,
+        "click_rate": round(100 * clicks / views, 1) if views else None,
+        "conversion": round(100 * orders_30 / views, 1) if views else None,
+        "saves": saves, "services": services, "rating": rating, "stats": stats,
+    }
+
+
+def _expert_stats(user_id: int):
+    from search.models import ExpertStats
+
+    return ExpertStats.objects.filter(expert_id=user_id).first()
+
+
+def staff_dashboard(days: int = 30) -> dict:
+    from escrow import ledger
+    from escrow.models import Leg, Payout
+    from orders.models import Dispute, Order
+
+    today = timezone.localdate()
+    since = timezone.now() - dt.timedelta(days=days)
+    per_day = dict(Order.objects.filter(paid_at__gte=since).annotate(d=TruncDate("paid_at"))
+                   .values_list("d").annotate(n=Count("id")).order_by())
+    gmv_day = dict(Order.objects.filter(paid_at__gte=since).annotate(d=TruncDate("paid_at"))
+                   .values_list("d").annotate(s=Sum("total")).order_by())
+    revenue = ledger.revenue_account()
+    commission_day = dict(Leg.objects.filter(account=revenue, transfer__created_at__gte=since)
+                          .annotate(d=TruncDate("transfer__created_at")).values_list("d")
+                          .annotate(s=Sum("amount")).order_by())
+    open_disputes = Dispute.objects.filter(outcome="").count()
+    disputes_day = dict(Dispute.objects.filter(created_at__gte=since).annotate(d=TruncDate("created_at"))
+                        .values_list("d").annotate(n=Count("id")).order_by())
+    payouts_day = dict(Payout.objects.filter(created_at__gte=since).annotate(d=TruncDate("created_at"))
+                       .values_list("d").annotate(s=Sum("amount")).order_by())
+    payouts = Payout.objects.filter(status=Payout.Status.REQUESTED).aggregate(n=Count("id"), s=Sum("amount", default=0))
+    days_list = [today - dt.timedelta(days=i) for i in range(days - 1, -1, -1)]
+
+    def series(data):
+        return [{"label": to_persian_digits(f"{jdatetime.date.fromgregorian(date=d).day}"),
+                 "amount": int(data.get(d) or 0)} for d in days_list]
+
+    return {
+        "orders_chart": bar_chart(series(per_day)), "gmv_chart": bar_chart(series(gmv_day)),
+        "commission_chart": bar_chart(series(commission_day)),
+        "disputes_chart": bar_chart(series(disputes_day)), "payouts_chart": bar_chart(series(payouts_day)),
+        "orders_total": sum(per_day.values()), "gmv_total": sum(int(v or 0) for v in gmv_day.values()),
+        "commission_total": sum(int(v or 0) for v in commission_day.values()),
+        "open_disputes": open_disputes, "payouts_pending": payouts["n"], "payouts_amount": payouts["s"],
+        "days": days,
+    }
+
+
+def trust_figures() -> dict:
+    """Completed orders, money held in escrow right now, and experts: one query, cached."""
+    key = "home:trust-figures"
+    figures = cache.get(key)
+    if figures is None:
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                SELECT
+                  (SELECT count(*) FROM orders_order WHERE status = 'completed'),
+                  (SELECT coalesce(sum(l.amount), 0) FROM escrow_leg l JOIN escrow_account a ON a.id = l.account_id
+                     WHERE a.kind = 'order_escrow'),
+                  (SELECT count(*) FROM accounts_expertprofile p JOIN accounts_user u ON u.id = p.user_id
+                     WHERE u.is_active)
+            """)
+            completed, held, experts = cursor.fetchone()
+        figures = {"completed": completed, "held": int(held), "experts": experts}
+        cache.set(key, figures, TRUST_TTL)
+    return figures
+
+
+
+HOME_TTL = 300
+
+
+def home_services(limit: int = 8) -> list:
+    """Staff's featured services first (in their order), then the newest: one query (+ covers)."""
+    from django.db.models import F
+
+    from services.models import Service
+    from services.selectors import with_card_data
+
+    qs = (Service.objects.filter(status=Service.Status.PUBLISHED)
+          .annotate(featured_at=F("featured__position"))
+          .order_by(F("featured_at").asc(nulls_last=True), "-published_at", "-pk"))
+    return list(with_card_data(qs)[:limit])
+
+
+def home_categories(limit: int = 6) -> list[dict]:
+    """Top categories with their number of published services (theirs and their children's), cached."""
+    key = "home:categories"
+    rows = cache.get(key)
+    if rows is None:
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                SELECT c.id, c.name, c.slug, c.icon, count(s.id) AS n
+                FROM services_category c
+                LEFT JOIN services_category sub ON sub.parent_id = c.id OR sub.id = c.id
+                LEFT JOIN services_service s ON s.category_id = sub.id AND s.status = 'published'
+                WHERE c.parent_id IS NULL
+                GROUP BY c.id ORDER BY n DESC, c.position, c.name LIMIT %s
+            """, [limit])
+            rows = [{"id": r[0], "name": r[1], "slug": r[2], "icon": r[3], "n": r[4]} for r in cursor.fetchall()]
+        cache.set(key, rows, HOME_TTL)
+    return rows
+
+
+def home_experts(limit: int = 4) -> list[dict]:
+    """Experts ranked by their services' real reviews (count, then weighted average), cached."""
+    from django.db.models import ExpressionWrapper, F, FloatField
+
+    from accounts.models import ExpertProfile
+    from home.templatetags.home_tags import avatar_url
+
+    key = "home:experts"
+    rows = cache.get(key)
+    if rows is None:
+        weighted = ExpressionWrapper(F("user__services__rating_avg") * F("user__services__rating_count"),
+                                     output_field=FloatField())
+        published = Q(user__services__status="published")
+        profiles = (ExpertProfile.objects.filter(user__is_active=True)
+                    .annotate(reviews=Sum("user__services__rating_count", filter=published),
+                              stars=Sum(weighted, filter=published),
+                              done=Sum("user__services__completed_orders", filter=published))
+                    .filter(reviews__gt=0).select_related("user__home_profile")
+                    .order_by("-reviews", "-stars", "-done", "pk")[:limit])
+        rows = [{"name": p.display_name, "headline": p.headline, "user_id": p.user_id,
+                 "url": p.get_absolute_url(), "photo": avatar_url(user=p.user, profile=p),
+                 "reviews": p.reviews, "rating": round(p.stars / p.reviews, 1), "level": p.get_level_display()}
+                for p in profiles]
+        cache.set(key, rows, HOME_TTL)
+    return rows
+
+
+def home_page() -> dict:
+    return {"services": home_services(), "categories": home_categories(), "experts": home_experts(),
+            "trust": trust_figures()}
+
+
+def warm_home_caches() -> None:
+    home_categories()
+    home_experts()
+    trust_figures()
