@@ -95,9 +95,10 @@ class ExpertMetrics:
         return max(1, round(self.response_seconds / 3600))
 
 
-def is_verified(profile: ExpertProfile | None) -> bool:
-    """Mobile number and national code given (both are format- and checksum-checked on save)."""
-    return bool(profile and profile.mobile and profile.national_code)
+def is_verified(user) -> bool:
+    """Mobile verified by a texted code and identity checked by staff against the ID card (home app)."""
+    trust = getattr(user, "home_profile", None) if user is not None else None
+    return bool(trust and trust.mobile_verified and trust.identity_verified)
 
 
 def metrics_for(expert_ids) -> dict[int, ExpertMetrics]:
@@ -105,7 +106,9 @@ def metrics_for(expert_ids) -> dict[int, ExpertMetrics]:
     ids = [int(i) for i in expert_ids if i]
     if not ids:
         return {}
-    users = User.objects.filter(pk__in=ids).select_related("expert_profile", "rating_totals", "search_stats")
+    users = User.objects.filter(pk__in=ids).select_related(
+        "expert_profile", "rating_totals", "search_stats", "response_stats", "home_profile"
+    )
     counts = _order_counts(ids)
     out = {}
     for user in users:
@@ -114,7 +117,7 @@ def metrics_for(expert_ids) -> dict[int, ExpertMetrics]:
         stats = getattr(user, "search_stats", None)
         row = counts.get(user.pk, {})
         completed, cancelled = row.get("completed", 0), row.get("cancelled", 0)
-        rate = getattr(stats, "response_rate", None)
+        rate = getattr(getattr(user, "response_stats", None), "answered_within_day", None)
         out[user.pk] = ExpertMetrics(
             expert_id=user.pk,
             rating=totals.average if totals else 0.0,
@@ -128,7 +131,7 @@ def metrics_for(expert_ids) -> dict[int, ExpertMetrics]:
             last_seen=user.last_login,
             in_queue=row.get("queue", 0),
             level=profile.level if profile else Level.NEW,
-            verified=is_verified(profile),
+            verified=is_verified(user),
             profile=profile,
         )
     return out
@@ -206,8 +209,7 @@ def _period_values(ids: list[int], now: dt.datetime) -> dict[int, dict]:
     }
     out = {}
     for user in users:
-        stats = getattr(user, "search_stats", None)
-        rate = getattr(stats, "response_rate", None)
+        rate = getattr(getattr(user, "response_stats", None), "answered_within_day", None)
         r = recent.get(user.pk, {})
         completed, cancelled = r.get("completed", 0), r.get("cancelled", 0)
         rating_row = ratings.get(user.pk)

@@ -1,5 +1,5 @@
 """Reputation filters search applies (kept here so search/ only calls them): the expert's level
-(at or above) and "verified" (mobile number and national code given; see `metrics.is_verified`).
+(at or above) and "verified" (mobile verified by code and identity checked by staff; see `metrics.is_verified`).
 Subqueries on the expert profile, so the search query gains no join."""
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ def apply(qs: QuerySet, extra: dict) -> QuerySet:
     if level:
         qs = qs.filter(owner_id__in=ExpertProfile.objects.filter(level__in=levels_from(level)).values("user_id"))
     if extra.get("verified"):
-        qs = qs.filter(owner_id__in=ExpertProfile.objects.exclude(mobile="").exclude(national_code="")
-                       .values("user_id"))
+        from home.models import Profile
+
+        qs = qs.filter(owner_id__in=Profile.objects.filter(
+            mobile_verified_at__isnull=False, identity=Profile.Identity.VERIFIED).exclude(mobile="").values("user_id"))
     return qs

@@ -241,7 +241,7 @@ def compare_rows(services) -> list[dict]:
     profiles = [getattr(s.owner, "expert_profile", None) for s in services]
     row(_("Expert level"), [LEVEL_RANK.get(p.level, 0) if p else None for p in profiles],
         [p.get_level_display() if p else "—" for p in profiles], "max")
-    verified = [rep.is_verified(p) for p in profiles]
+    verified = [rep.is_verified(s.owner) for s in services]
     row(rep.VERIFIED_ROW, verified, [rep.VERIFIED_YES if v else rep.VERIFIED_NO for v in verified], "max")
     return rows
 

@@ -143,9 +143,9 @@ def test_saved_list_and_public_profile_queries_do_not_grow(client, django_assert
         SavedService.objects.create(user=user, service=service)
         PortfolioItem.objects.create(owner=first.owner, title=f"کار {i}", image=image_upload())
     client.force_login(user)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(7):
         html = client.get(reverse("home:saved")).content.decode()
     assert html.count('data-testid="service-card"') == count
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(11):
         html = client.get(reverse("accounts:expert_public", args=[first.owner_id])).content.decode()
     assert html.count('href="/experts/') >= count

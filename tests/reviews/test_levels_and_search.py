@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ExpertProfile
+from home.models import Profile
+from messaging.models import ResponseStats
 from reviews import metrics, tasks
 from search.models import ExpertStats
 from tests.search.factories import make_service
@@ -46,9 +48,8 @@ def test_level_follows_completed_orders_rating_and_rates(small_levels):
     assert ExpertProfile.objects.get(user=expert).level == "level_1"
     # A measured response rate below the rule holds the expert back at the next recompute.
     ExpertStats.objects.filter(expert=expert).update(response_seconds=60)
-    if hasattr(ExpertStats, "response_rate"):
-        ExpertStats.objects.filter(expert=expert).update(response_rate=50)
-        assert metrics.recompute_levels([expert.pk])[expert.pk] == "new"
+    ResponseStats.objects.create(expert=expert, median_seconds=60, answered_within_day=50, conversations=4)
+    assert metrics.recompute_levels([expert.pk])[expert.pk] == "new"
 
 
 def test_reviews_older_than_the_period_do_not_count(small_levels):
@@ -67,10 +68,19 @@ def test_command_prints_the_summary():
     assert "new:" in out.getvalue()
 
 
+def verify_identity(user):
+    """A mobile verified by code and an identity checked by staff (the home app's trust profile)."""
+    Profile.objects.update_or_create(user=user, defaults={
+        "mobile": f"0912{user.pk:07d}", "mobile_verified_at": timezone.now(), "identity": Profile.Identity.VERIFIED})
+
+
 def test_search_filters_by_level_and_verified(client):
     plain = make_service("طراحی لوگو ساده")
     pro = make_service("طراحی لوگو حرفه‌ای")
-    ExpertProfile.objects.filter(user=pro.owner).update(level="level_2", national_code="0013542419")
+    ExpertProfile.objects.filter(user=pro.owner).update(level="level_2")
+    verify_identity(pro.owner)
+    # A mobile verified without the identity check is not "verified".
+    Profile.objects.create(user=plain.owner, mobile="09121112233", mobile_verified_at=timezone.now())
     body = client.get(reverse("search"), {"q": "لوگو", "min_level": "level_1"}).content.decode()
     assert "طراحی لوگو حرفه‌ای" in body and "طراحی لوگو ساده" not in body
     body = client.get(reverse("search"), {"q": "لوگو", "verified": "on"}).content.decode()
@@ -83,7 +93,7 @@ def test_search_filters_by_level_and_verified(client):
 
 def test_compare_has_level_and_verified_rows(client):
     a, b = make_service("ترجمه یک"), make_service("ترجمه دو")
-    ExpertProfile.objects.filter(user=b.owner).update(national_code="0013542419")
+    verify_identity(b.owner)
     for s in (a, b):
         client.post(reverse("search:compare_toggle", args=[s.pk]), {"action": "add"})
     body = client.get(reverse("search:compare")).content.decode()

@@ -7,8 +7,9 @@ import threading
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.models import ExpertProfile
+from home.models import Profile
 from reviews import actions
 from reviews.exceptions import ReviewError
 from reviews.models import Review
@@ -123,9 +124,10 @@ def test_service_page_reviews_in_constant_queries(client, django_assert_max_num_
     PackageFactory(service=service)
     f.bulk_reviews(service, n)
     client.force_login(UserFactory())
-    # 15 signed in at both sizes: the page (7), the header's unread message and notification totals on a cold
-    # cache (2), expert profile, rating totals, reviews, response statistics, order figures and last seen (6)
-    with django_assert_max_num_queries(15):
+    # 16 signed in at both sizes: the page (7), the header's unread message and notification totals on a cold
+    # cache (2), the saved heart (1), expert profile, rating totals, reviews, response statistics, order figures
+    # and last seen (6)
+    with django_assert_max_num_queries(16):
         body = client.get(service.get_absolute_url()).content.decode()
     assert body.count('data-testid="review"') == 10
     with django_assert_max_num_queries(5):
@@ -139,7 +141,8 @@ def test_profile_and_metrics_from_real_rows(client):
     f.buyer_review(order, 5)
     f.expert_review(order)
     f.paid_order_of(order.package)  # one in the queue
-    ExpertProfile.objects.filter(user=order.expert).update(national_code="0013542419")
+    Profile.objects.create(user=order.expert, mobile="09121234567", mobile_verified_at=timezone.now(),
+                           identity=Profile.Identity.VERIFIED)
     body = client.get(reverse("accounts:expert_public", args=[order.expert_id])).content.decode()
     assert 'data-testid="metric-completed">۱<' in body
     assert 'data-testid="metric-queue">۱<' in body
@@ -175,7 +178,8 @@ def test_expert_profile_in_constant_queries(client, django_assert_max_num_querie
     service = ServiceFactory(status="published")
     PackageFactory(service=service)
     f.bulk_reviews(service, n)
-    with django_assert_max_num_queries(9):  # rendered, the page cache version check and response statistics
+    # rendered, the page cache version check, response statistics and the portfolio
+    with django_assert_max_num_queries(10):
         body = client.get(reverse("accounts:expert_public", args=[service.owner_id])).content.decode()
     assert body.count('data-testid="review"') == 10
     assert f'data-testid="metric-completed">{n}<'.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in body
