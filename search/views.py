@@ -7,20 +7,29 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from azmoodegan.pagecache import request_catalogue_version
 from azmoodegan.persian import format_number, format_toman, to_persian_digits, toman_to_rials
 from services.models import Service
 
 from . import compare as cmp
 from .forms import RATING_CHOICES, SORT_CHOICES, SearchForm
 from .query import parse_query
-from .selectors import LEVEL_RANK, Filters, category_tree, rating_mean, search_page, services_for_compare
+from .selectors import (
+    LEVEL_RANK,
+    Filters,
+    category_tree,
+    popular_categories,
+    rating_mean,
+    search_page,
+    services_for_compare,
+)
 from .suggest import did_you_mean
 
 FILTER_PARAMS = ("q", "category", "min_price", "max_price", "max_days", "min_rating", "fast", "sort")
@@ -50,6 +59,7 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         fast_reply=bool(data.get("fast")),
         sort=data.get("sort") or "relevance",
     )
+    filters.version = request_catalogue_version(request)
     page, beyond_end = search_page(filters, request.GET.get("page"))
     notices = [str(e) for errors in (form.errors.values() if form.is_bound else []) for e in errors]
     if beyond_end:
@@ -59,11 +69,18 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         notices.append(_("Your search has no letters or digits we can look for, so all services are shown."))
     elif len(raw_q) > 200:
         notices.append(_("Your search was long, so only its beginning was used."))
+    fallback = filters.mode == "any" and page.paginator.count > 0
+    if fallback:
+        notices.append(_("No service has all of your words, so services with some of them are shown, "
+                         "those with the most words first."))
     suggestion = None
-    if query.tokens and page.paginator.count == 0:
+    if query.tokens and (page.paginator.count == 0 or fallback):
         found = did_you_mean(filters)
         if found is not None:
             suggestion = {"text": found.text, "url": "?" + _query_string(request, exclude=("page",), q=found.text)}
+    empty = None
+    if page.paginator.count == 0:
+        empty = {"categories": popular_categories(filters.version), "request_url": _buyer_request_url()}
 
     context = {
         "form": form,
@@ -72,6 +89,9 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         "services": page.object_list,
         "notices": notices,
         "suggestion": suggestion,
+        "fallback": fallback,
+        "empty": empty,
+        "count_capped": page.paginator.capped,
         "fixed_category": fixed,
         "category": category,
         "active_filters": _active_filters(request, form, fixed),
@@ -87,6 +107,14 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         response = render(request, template_name, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _buyer_request_url() -> str | None:
+    """Where a buyer posts a public request, once that page exists."""
+    try:
+        return reverse("buyer_requests:create")
+    except NoReverseMatch:
+        return None
 
 
 def _query_string(request, *, exclude=(), **overrides) -> str:
