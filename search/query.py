@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from azmoodegan.persian import ARABIC_INDIC_DIGITS, PERSIAN_DIGITS, normalize_text
 
-from .text import stem, words
+from .text import stem, stems, words
 
 MAX_QUERY_CHARS = 200
 MAX_TOKENS = 8
@@ -53,6 +53,8 @@ class ParsedQuery:
     text: str  # the normalised, truncated query (what we searched for)
     tokens: tuple[str, ...]
     groups: tuple[Group, ...] = field(default=(), compare=False)
+    # One group per word (no phrases), for the any-word fallback and its "words matched" ranking.
+    word_groups: tuple[Group, ...] = field(default=(), compare=False)
 
     @property
     def tsquery(self) -> str | None:
@@ -62,7 +64,7 @@ class ParsedQuery:
     @property
     def any_tsquery(self) -> str | None:
         """At least one word: the fallback when no service has them all."""
-        return " | ".join(g.tsquery() for g in self.groups) or None
+        return " | ".join(g.tsquery() for g in self.word_groups) or None
 
     @property
     def title_tsquery(self) -> str | None:
@@ -71,7 +73,7 @@ class ParsedQuery:
 
     @property
     def group_tsqueries(self) -> list[str]:
-        return [g.tsquery() for g in self.groups]
+        return [g.tsquery() for g in self.word_groups]
 
 
 def synonym_map() -> dict[str, list[Alternative]]:
@@ -102,6 +104,8 @@ def _alternatives(phrase: tuple[str, ...], synonyms: dict) -> list[Alternative]:
     stemmed = tuple(stem(w) for w in phrase)
     if stemmed != phrase:
         alts.append(stemmed)
+    if len(phrase) == 1:
+        alts.extend((s,) for s in stems(phrase[0])[1:])
     for key in {" ".join(phrase), " ".join(stemmed)}:
         for alt in synonyms.get(key, ()):
             if alt not in alts:
@@ -124,11 +128,18 @@ def parse_query(raw: str | None, *, synonyms: dict | None = None) -> ParsedQuery
     content = [t for t in tokens if t not in STOP_WORDS] or tokens
     if synonyms is None:
         synonyms = synonym_map()
+    return ParsedQuery(
+        text=text, tokens=tuple(tokens), groups=_groups(content, tokens, synonyms, MAX_PHRASE),
+        word_groups=_groups(content, tokens, synonyms, 1),
+    )
+
+
+def _groups(content: list[str], tokens: list[str], synonyms: dict, max_phrase: int) -> tuple[Group, ...]:
     groups: list[Group] = []
     i = 0
     while i < len(content):
         # The longest phrase starting here that the synonym table knows, else the single word.
-        for size in range(min(MAX_PHRASE, len(content) - i), 0, -1):
+        for size in range(min(max_phrase, len(content) - i), 0, -1):
             phrase = tuple(content[i : i + size])
             if size == 1 or " ".join(phrase) in synonyms:
                 break
@@ -139,7 +150,7 @@ def parse_query(raw: str | None, *, synonyms: dict | None = None) -> ParsedQuery
             alts = alts[1:]  # the word itself is matched as a prefix instead
         groups.append(Group(words=phrase, alternatives=tuple(alts), prefix=prefix))
         i += len(phrase)
-    return ParsedQuery(text=text, tokens=tuple(tokens), groups=tuple(groups))
+    return tuple(groups)
 
 
 # --- Highlighting --------------------------------------------------------------------------------

@@ -275,7 +275,7 @@ def search_page(filters: Filters, page_number) -> tuple:
     # join the 24 winners to their expert, category and cover. Joining first made PostgreSQL
     # carry 100,000 wide rows through the sort.
     page, requested = _page(filters, page_number)
-    if page.paginator.count == 0 and len(filters.query.groups) > 1:
+    if page.paginator.count == 0 and len(filters.query.word_groups) > 1:
         filters.mode = "any"
         page, requested = _page(filters, page_number)
     paginator = page.paginator

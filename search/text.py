@@ -38,16 +38,25 @@ def _persian(word: str) -> bool:
 
 def stem(word: str) -> str:
     """The light stem of a Persian word; any other word unchanged."""
+    return stems(word)[0]
+
+
+def stems(word: str) -> list[str]:
+    """The light stem of a word, and a second one where a plural dropped a final «ه»
+    («مقالات» → «مقال», «مقاله»)."""
     if not word or not _persian(word):
-        return word
+        return [word]
+    extra = None
     for _ in range(2):
         for suffix in SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
                 word = word[: -len(suffix)]
+                if suffix == "ات":
+                    extra = word + "ه"
                 break
         else:
             break
-    return word
+    return [word, extra] if extra else [word]
 
 
 def words(text: str) -> list[str]:
@@ -75,9 +84,7 @@ def index_document(text: str, *, join_neighbours: bool = False) -> str:
         previous = pieces[-1]
         for form in forms:
             out.append(form)
-            stemmed = stem(form)
-            if stemmed != form:
-                out.append(stemmed)
+            out.extend(s for s in stems(form) if s != form)
     return " ".join(out)
 
 

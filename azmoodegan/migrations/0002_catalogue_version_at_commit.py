@@ -12,7 +12,8 @@ or counter update flushed every cached page. Now:
 - Only public changes: a service that is or was published, with a column other than bookkeeping
   ones changed; a package, image or FAQ of a published service; an expert with a published
   service; any category or search synonym; an expert crossing the "answers within a day" line.
-- TRUNCATE (no row triggers exist for it) still bumps at once.
+- TRUNCATE (no row triggers exist for it) still bumps at once. The version row is re-created if
+  it was removed (a test database flush truncates every table).
 """
 
 from django.db import migrations
@@ -44,7 +45,8 @@ BEGIN
     END IF;
     IF visible THEN
         PERFORM set_config('azmoodegan.catalogue_bumped', stamp, true);
-        UPDATE azmoodegan_catalogue_version SET version = version + 1 WHERE id = 1;
+        INSERT INTO azmoodegan_catalogue_version (id, version) VALUES (1, 1)
+        ON CONFLICT (id) DO UPDATE SET version = azmoodegan_catalogue_version.version + 1;
     END IF;
     RETURN NULL;
 END;
@@ -52,7 +54,8 @@ $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION azmoodegan_catalogue_truncated() RETURNS trigger AS $$
 BEGIN
-    UPDATE azmoodegan_catalogue_version SET version = version + 1 WHERE id = 1;
+    INSERT INTO azmoodegan_catalogue_version (id, version) VALUES (1, 1)
+        ON CONFLICT (id) DO UPDATE SET version = azmoodegan_catalogue_version.version + 1;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
