@@ -255,13 +255,25 @@ class CachedCountPaginator(Paginator):
         return self.count > COUNT_CAP
 
 
+def _ids_key(filters: Filters, number: int) -> str:
+    return f"{filters.cache_key()}:{filters.sort}:{number}".replace("search:count:", "search:ids:")
+
+
 def _page(filters: Filters, page_number):
     ids = search_queryset(filters).values_list("pk", flat=True)
-    paginator = CachedCountPaginator(ids, PAGE_SIZE, count_key=filters.cache_key())
+    count_key = filters.cache_key()
+    paginator = CachedCountPaginator(ids, PAGE_SIZE, count_key=count_key)
     try:
         requested = int(page_number or 1)
     except (TypeError, ValueError):
         requested = 1
+    if requested <= 1 and cache.get(count_key) is None:
+        # The first page first: when it is not full, it is the whole result and the count is free.
+        first = list(ids[:PAGE_SIZE])
+        cache.set(_ids_key(filters, 1), first, COUNT_TTL)
+        if len(first) < PAGE_SIZE:
+            cache.set(count_key, len(first), COUNT_TTL)
+            paginator.__dict__["_cached_count"] = len(first)
     return paginator.get_page(requested), requested
 
 
@@ -281,7 +293,7 @@ def search_page(filters: Filters, page_number) -> tuple:
     paginator = page.paginator
     # The ordered ids of a page are cached like the count (same key: filters and catalogue version):
     # repeated and shared searches (the same link, the back button, htmx re-requests) skip the ranking.
-    ids_key = f"{filters.cache_key()}:{filters.sort}:{page.number}".replace("search:count:", "search:ids:")
+    ids_key = _ids_key(filters, page.number)
     page_ids = cache.get(ids_key)
     if page_ids is None:
         page_ids = list(page.object_list)
