@@ -277,6 +277,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.auto_complete_delivered_orders",
         "schedule": crontab(minute="*/30"),
     },
+    "search-rebuild-vocabulary": {
+        "task": "search.tasks.rebuild_vocabulary",
+        "schedule": crontab(minute=40, hour=4),
+    },
 }
 
 # --- Marketplace rules (DESIGN.md §3, §4, §7) ---------------------------------------------------

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from azmoodegan.pagecache import request_catalogue_version
+from azmoodegan.pagecache import CSRF_MARKER, request_catalogue_version
 from azmoodegan.persian import format_number, format_toman, to_persian_digits, toman_to_rials
 from services.models import Service
 
@@ -60,6 +66,42 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         sort=data.get("sort") or "relevance",
     )
     filters.version = request_catalogue_version(request)
+    context = {
+        "form": form,
+        "filters": filters,
+        "fixed_category": fixed,
+        "category": category,
+        "active_filters": _active_filters(request, form, fixed),
+        "base_query": _query_string(request, exclude=("page",)),
+        "form_action": request.path,
+        "sort_choices": SORT_CHOICES,
+        "rating_choices": RATING_CHOICES,
+        **(extra_context or {}),
+    }
+    key = _results_key(request, filters)
+    results_html = cache.get(key) if key else None
+    if results_html is None:
+        context.update(_results_context(request, form, filters, query))
+        if key:
+            results_html = _render_results(request, context)
+            cache.set(key, results_html, RESULTS_TTL)
+    if results_html is not None:
+        if not getattr(request, "az_csrf_marker", False):  # the page cache substitutes its own later
+            results_html = results_html.replace(CSRF_MARKER, get_token(request))
+        context["results_html"] = mark_safe(results_html)  # noqa: S308 - rendered by our template
+    if request.htmx and not request.htmx.history_restore_request:
+        if results_html is not None:
+            response = HttpResponse(results_html)
+        else:
+            response = render(request, "search/_results.html", context)
+    else:
+        response = render(request, template_name, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _results_context(request, form, filters, query) -> dict:
+    """Everything the results section shows: the page of services, notices, suggestion, empty state."""
     page, beyond_end = search_page(filters, request.GET.get("page"))
     notices = [str(e) for errors in (form.errors.values() if form.is_bound else []) for e in errors]
     if beyond_end:
@@ -81,10 +123,7 @@ def search(request, *, category=None, template_name="search/search.html", extra_
     empty = None
     if page.paginator.count == 0:
         empty = {"categories": popular_categories(filters.version), "request_url": _buyer_request_url()}
-
-    context = {
-        "form": form,
-        "filters": filters,
+    return {
         "page": page,
         "services": page.object_list,
         "notices": notices,
@@ -92,21 +131,30 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         "fallback": fallback,
         "empty": empty,
         "count_capped": page.paginator.capped,
-        "fixed_category": fixed,
-        "category": category,
-        "active_filters": _active_filters(request, form, fixed),
-        "base_query": _query_string(request, exclude=("page",)),
-        "form_action": request.path,
-        "sort_choices": SORT_CHOICES,
-        "rating_choices": RATING_CHOICES,
-        **(extra_context or {}),
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "search/_results.html", context)
-    else:
-        response = render(request, template_name, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+
+
+# The results section of a signed-in buyer's page is the same for every visitor with the same URL,
+# catalogue version, language and compare list; only the CSRF token differs, and it is put in
+# afterwards (as the page cache does). Anonymous visitors get whole pages from the page cache.
+RESULTS_TTL = 600
+
+
+def _results_key(request, filters) -> str | None:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return None
+    chosen = ",".join(str(pk) for pk in sorted(cmp.compare_ids(request.session)))
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"search:results:{filters.version}:{get_language()}:{chosen}:{path}"
+
+
+def _render_results(request, context) -> str:
+    previous = getattr(request, "az_csrf_marker", False)
+    request.az_csrf_marker = True
+    try:
+        return render_to_string("search/_results.html", context, request)
+    finally:
+        request.az_csrf_marker = previous
 
 
 def _buyer_request_url() -> str | None:
