@@ -129,3 +129,15 @@ def test_a_new_word_joins_the_vocabulary_when_its_service_commits(django_capture
         make_service("خوشنویسی دیجیتال")
     response = client.get(reverse("search"), {"q": "خوشنوسی"})
     assert response.context["suggestion"]["text"] == "خوشنویسی"
+
+
+@pytest.mark.parametrize("query", [
+    "", "   ", "\u200c\u200c", "ـــ", "های", "و در به", "ها ی ای", "۱۲۳", "logo logo logo logo logo logo logo logo logo",
+    "'لوگو':* & !('x' | 'y')", "لوگو\u200cها\u200cی\u200c", "ًٌٍَُِّْ", "a" * 300, "سیو " * 50, "🙂🎨", "\\x00'\"",
+    "business plan business plan", "طرح کسب‌وکار business",
+])
+def test_bare_and_hostile_queries_never_fail(client, decoys, query):
+    response = client.get(reverse("search"), {"q": query})
+    assert response.status_code == 200
+    htmx = client.get(reverse("search"), {"q": query}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 200
