@@ -60,9 +60,14 @@ class CategoryNode:
     children: tuple[int, ...] = ()
 
 
-def category_tree() -> dict[str, CategoryNode]:
-    """All categories by slug, with each top category's children ids; cached in Redis."""
-    tree = cache.get(CATEGORY_TREE_KEY)
+def category_tree(version: int | None = None) -> dict[str, CategoryNode]:
+    """All categories by slug, with each top category's children ids; cached in Redis.
+
+    With the catalogue version (search pages have it), the cache key carries it, so the tree is
+    never older than the last public commit; without it, a signal clears the entry on every change.
+    """
+    key = f"{CATEGORY_TREE_KEY}:{version}" if version is not None else CATEGORY_TREE_KEY
+    tree = cache.get(key)
     if tree is None:
         rows = list(Category.objects.order_by("position", "name").values_list("pk", "name", "slug", "parent_id"))
         children: dict[int, list[int]] = {}
@@ -73,13 +78,13 @@ def category_tree() -> dict[str, CategoryNode]:
             slug: CategoryNode(pk, name, slug, parent_id, tuple(children.get(pk, ())))
             for pk, name, slug, parent_id in rows
         }
-        cache.set(CATEGORY_TREE_KEY, tree, CATEGORY_TREE_TTL)
+        cache.set(key, tree, CATEGORY_TREE_TTL)
     return tree
 
 
-def category_choices() -> list[tuple[str, str]]:
+def category_choices(version: int | None = None) -> list[tuple[str, str]]:
     """(slug, label) pairs for the category filter: each top category followed by its children."""
-    tree = category_tree()
+    tree = category_tree(version)
     by_pk = {node.pk: node for node in tree.values()}
     out = []
     for node in tree.values():
@@ -98,7 +103,7 @@ def popular_categories(version: int, limit: int = 6) -> list[CategoryNode]:
     """The top categories with the most published services (for the empty state), per catalogue version."""
     key = f"search:popular-categories:{version}:{limit}"
     slugs = cache.get(key)
-    tree = category_tree()
+    tree = category_tree(version)
     if slugs is None:
         by_pk = {node.pk: node for node in tree.values()}
         counts: dict[str, int] = {}
@@ -119,15 +124,18 @@ def popular_categories(version: int, limit: int = 6) -> list[CategoryNode]:
 # --- Rating -------------------------------------------------------------------------------------
 
 
-def rating_mean() -> float:
-    """The site-wide mean rating (weighted by review count), the m of the Bayesian average."""
-    mean = cache.get(MEAN_KEY)
+def rating_mean(version: int | None = None) -> float:
+    """The site-wide mean rating (weighted by review count), the m of the Bayesian average.
+
+    Keyed by the catalogue version when given (search), so a ranking never mixes catalogues."""
+    key = f"{MEAN_KEY}:{version}" if version is not None else MEAN_KEY
+    mean = cache.get(key)
     if mean is None:
         totals = Service.objects.filter(status=Service.Status.PUBLISHED, rating_count__gt=0).aggregate(
             points=Sum(F("rating_avg") * F("rating_count"), output_field=FloatField()), reviews=Sum("rating_count"),
         )
         mean = totals["points"] / totals["reviews"] if totals["reviews"] else DEFAULT_MEAN
-        cache.set(MEAN_KEY, mean, MEAN_TTL)
+        cache.set(key, mean, MEAN_TTL)
     return mean
 
 
@@ -205,7 +213,7 @@ def search_queryset(filters: Filters) -> QuerySet[Service]:
         qs = qs.annotate(
             # RANK_SQL is a constant; the two tsqueries are bound parameters.
             rank=RawSQL(RANK_SQL, (filters.query.title_tsquery, tsquery), output_field=FloatField()),  # noqa: S611
-            bayes=bayes_expression(rating_mean()),
+            bayes=bayes_expression(rating_mean(filters.version)),
         )
         if filters.mode == "any":
             groups = filters.query.group_tsqueries
@@ -220,7 +228,8 @@ def search_queryset(filters: Filters) -> QuerySet[Service]:
     elif sort == "price_desc":
         qs = qs.order_by(F("min_price").desc(nulls_last=True), "-pk")
     elif sort == "rating":
-        qs = qs.annotate(bayes=bayes_expression(rating_mean())).order_by("-bayes", "-rating_count", "-pk")
+        qs = qs.annotate(bayes=bayes_expression(rating_mean(filters.version))).order_by(
+            "-bayes", "-rating_count", "-pk")
     elif sort == "delivery":
         qs = qs.order_by(F("min_delivery_days").asc(nulls_last=True), "pk")
     else:  # newest

@@ -47,8 +47,9 @@ def search(request, *, category=None, template_name="search/search.html", extra_
     Reusable by the catalogue: `return search_views.search(request, category=category,
     extra_context={...})` renders the same filters and results with the category fixed.
     """
-    fixed = category_tree().get(category.slug) if category is not None else None
-    form = SearchForm(request.GET or None, fixed_category=fixed)
+    version = request_catalogue_version(request)
+    fixed = category_tree(version).get(category.slug) if category is not None else None
+    form = SearchForm(request.GET or None, fixed_category=fixed, version=version)
     data = {}
     if form.is_bound:
         form.is_valid()
@@ -65,13 +66,13 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         fast_reply=bool(data.get("fast")),
         sort=data.get("sort") or "relevance",
     )
-    filters.version = request_catalogue_version(request)
+    filters.version = version
     context = {
         "form": form,
         "filters": filters,
         "fixed_category": fixed,
         "category": category,
-        "active_filters": _active_filters(request, form, fixed),
+        "active_filters": _active_filters(request, form, fixed, version),
         "base_query": _query_string(request, exclude=("page",)),
         "form_action": request.path,
         "sort_choices": SORT_CHOICES,
@@ -173,14 +174,14 @@ def _query_string(request, *, exclude=(), **overrides) -> str:
     return urlencode(params)
 
 
-def _active_filters(request, form, fixed) -> list[dict]:
+def _active_filters(request, form, fixed, version=None) -> list[dict]:
     """Each filter in the URL with a link that removes just that filter."""
     labels = {
         "q": _("Search: %s"), "category": _("Category: %s"), "min_price": _("From %s Toman"),
         "max_price": _("Up to %s Toman"), "max_days": _("Within %s days"), "min_rating": _("Rating %s and up"),
         "fast": _("Answers within a day"),
     }
-    tree = category_tree()
+    tree = category_tree(version)
     out = []
     for name in labels:
         value = (request.GET.get(name) or "").strip()
