@@ -124,15 +124,34 @@ def add_words(found: Iterable[str]) -> None:
         Term.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
 
 
+class _PendingWords:
+    """The words saved in one transaction, added to the vocabulary once it commits."""
+
+    def __init__(self):
+        self.words: set[str] = set()
+
+    def __call__(self):
+        add_words(self.words)
+
+
 def remember_words(service) -> None:
     """Queue the words of a service being saved for the vocabulary, after the commit.
 
     After the commit and in its own statement, so a writer never holds a lock on a word that
-    another writer's service also uses.
+    another writer's service also uses; one INSERT per transaction however many services it saves
+    (a bulk load of thousands).
     """
     found = vocabulary_words(service.title, " ".join(service.tags or []), service.description)
-    if found:
-        transaction.on_commit(lambda: add_words(found), robust=True)
+    if not found:
+        return
+    if not connection.in_atomic_block:
+        transaction.on_commit(lambda: add_words(found), robust=True)  # runs at once
+        return
+    pending = getattr(connection, "_search_pending_words", None)
+    if pending is None or not any(entry[1] is pending for entry in connection.run_on_commit):
+        pending = connection._search_pending_words = _PendingWords()
+        transaction.on_commit(pending, robust=True)
+    pending.words.update(found)
 
 
 def rebuild_vocabulary(batch_size: int = 5_000) -> int:

@@ -141,3 +141,15 @@ def test_bare_and_hostile_queries_never_fail(client, decoys, query):
     assert response.status_code == 200
     htmx = client.get(reverse("search"), {"q": query}, headers={"HX-Request": "true"})
     assert htmx.status_code == 200
+
+
+def test_one_vocabulary_insert_per_transaction(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from search.models import Term
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        make_service("خوشنویسی دیجیتال")
+        make_service("تذهیب سنتی")
+    assert len([c for c in callbacks if c.__class__.__name__ == "_PendingWords"]) == 1
+    assert {"خوشنویسی", "دیجیتال", "تذهیب", "سنتی"} <= set(Term.objects.values_list("word", flat=True))
