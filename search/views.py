@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -80,6 +81,15 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         **(extra_context or {}),
     }
     key = _results_key(request, filters)
+    whole_page = not (request.htmx and not request.htmx.history_restore_request)
+    if key and whole_page:
+        # A signed-in buyer's page: the whole content (filters and results) may be cached already.
+        content_html = cache.get(key + ":content")
+        if content_html is not None:
+            context["content_html"] = mark_safe(content_html.replace(CSRF_MARKER, get_token(request)))  # noqa: S308
+            response = render(request, template_name, context)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
     results_html = cache.get(key) if key else None
     if results_html is None:
         context.update(_results_context(request, form, filters, query))
@@ -87,17 +97,41 @@ def search(request, *, category=None, template_name="search/search.html", extra_
             results_html = _render_results(request, context)
             cache.set(key, results_html, RESULTS_TTL)
     if results_html is not None:
-        if not getattr(request, "az_csrf_marker", False):  # the page cache substitutes its own later
+        # Markers stay when the page cache or _render_and_keep_content puts the tokens in later.
+        if not getattr(request, "az_csrf_marker", False) and not whole_page:
             results_html = results_html.replace(CSRF_MARKER, get_token(request))
         context["results_html"] = mark_safe(results_html)  # noqa: S308 - rendered by our template
-    if request.htmx and not request.htmx.history_restore_request:
+    if not whole_page:
         if results_html is not None:
             response = HttpResponse(results_html)
         else:
             response = render(request, "search/_results.html", context)
+    elif key:
+        response = _render_and_keep_content(request, template_name, context, key + ":content")
     else:
         response = render(request, template_name, context)
     patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+_CONTENT = re.compile(r"<!--az-content-->(.*)<!--/az-content-->", re.DOTALL)
+
+
+def _render_and_keep_content(request, template_name, context, key) -> HttpResponse:
+    """Render the whole page with CSRF markers, keep its content part for the next signed-in buyer,
+    and give this one the page with their own token."""
+    previous = getattr(request, "az_csrf_marker", False)
+    request.az_csrf_marker = True
+    try:
+        response = render(request, template_name, {**context, "content_marker": True})
+    finally:
+        request.az_csrf_marker = previous
+    html = response.content.decode()
+    match = _CONTENT.search(html)
+    if match:
+        cache.set(key, match.group(1), RESULTS_TTL)
+        html = html[: match.start()] + match.group(1) + html[match.end() :]
+    response.content = html.replace(CSRF_MARKER, get_token(request)).encode()
     return response
 
 

@@ -51,3 +51,18 @@ def test_a_signed_in_buyer_sees_a_new_service_at_once():
     assert client.get(url).content.decode().count('data-testid="service-card"') == 2
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert fragment.lstrip().startswith("<section") and fragment.count('data-testid="service-card"') == 2
+
+
+def test_signed_in_category_pages_and_history_restores_are_whole_pages():
+    service = make_service("طراحی لوگو مینیمال")
+    url = service.category.get_absolute_url()
+    alice, bob = signed_in(), signed_in()
+    first = alice.get(url).content.decode()
+    second = bob.get(url).content.decode()  # the content part from the cache
+    assert "<!--az-content-->" not in second and "__AZ_CSRF_TOKEN_MARKER__" not in second
+    assert service.category.name in second and second.count('data-testid="service-card"') == 1
+    assert not token_in(first) & token_in(second)
+    restored = bob.get(url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}).content.decode()
+    assert "<html" in restored and 'data-testid="service-card"' in restored
+    fragment = bob.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and 'data-testid="service-card"' in fragment
