@@ -22,12 +22,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from azmoodegan.pagecache import CSRF_MARKER, request_catalogue_version
-from azmoodegan.persian import format_number, format_toman, to_persian_digits, toman_to_rials
+from azmoodegan.persian import format_number, format_toman, normalize_text, to_persian_digits, toman_to_rials
 from services.models import Service
 
 from . import compare as cmp
 from .forms import RATING_CHOICES, SORT_CHOICES, SearchForm
-from .query import parse_query
+from .query import MAX_QUERY_CHARS, parse_query
 from .selectors import (
     LEVEL_RANK,
     Filters,
@@ -49,6 +49,22 @@ def search(request, *, category=None, template_name="search/search.html", extra_
     extra_context={...})` renders the same filters and results with the category fixed.
     """
     version = request_catalogue_version(request)
+    whole_page = not (request.htmx and not request.htmx.history_restore_request)
+    key = _results_key(request, version)
+    if key and whole_page:
+        # A signed-in buyer's page whose content (filters and results) is cached already: only the
+        # page around it is drawn (the title needs the category or the normalised query).
+        content_html = cache.get(key + ":content")
+        if content_html is not None:
+            response = render(request, template_name, {
+                "content_html": mark_safe(content_html.replace(CSRF_MARKER, get_token(request))),  # noqa: S308
+                "fixed_category": category,
+                "filters": {"query": {"text": normalize_text(request.GET.get("q") or "")[:MAX_QUERY_CHARS]}},
+                "category": category,
+                **(extra_context or {}),
+            })
+            patch_vary_headers(response, ["HX-Request"])
+            return response
     fixed = category_tree(version).get(category.slug) if category is not None else None
     form = SearchForm(request.GET or None, fixed_category=fixed, version=version)
     data = {}
@@ -80,16 +96,6 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         "rating_choices": RATING_CHOICES,
         **(extra_context or {}),
     }
-    key = _results_key(request, filters)
-    whole_page = not (request.htmx and not request.htmx.history_restore_request)
-    if key and whole_page:
-        # A signed-in buyer's page: the whole content (filters and results) may be cached already.
-        content_html = cache.get(key + ":content")
-        if content_html is not None:
-            context["content_html"] = mark_safe(content_html.replace(CSRF_MARKER, get_token(request)))  # noqa: S308
-            response = render(request, template_name, context)
-            patch_vary_headers(response, ["HX-Request"])
-            return response
     results_html = cache.get(key) if key else None
     if results_html is None:
         context.update(_results_context(request, form, filters, query))
@@ -175,12 +181,12 @@ def _results_context(request, form, filters, query) -> dict:
 RESULTS_TTL = 600
 
 
-def _results_key(request, filters) -> str | None:
+def _results_key(request, version: int) -> str | None:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return None
     chosen = ",".join(str(pk) for pk in sorted(cmp.compare_ids(request.session)))
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"search:results:{filters.version}:{get_language()}:{chosen}:{path}"
+    return f"search:results:{version}:{get_language()}:{chosen}:{path}"
 
 
 def _render_results(request, context) -> str:
