@@ -71,3 +71,14 @@ def test_a_persian_buyers_search_journey(page):
     assert page.locator("[data-testid=post-request]").count() == 1
     assert not page.offsite
     screenshot(page, "search_journey_empty")
+
+
+def test_the_fallback_notice_and_suggestion_fit_a_phone(mobile_page):
+    make_service("طراحی لوگو مینیمال برای استارتاپ", price_toman=150_000)
+    rebuild_vocabulary()
+    mobile_page.goto("/search/?q=طراهی+لوگو")
+    mobile_page.wait_for_selector("[data-testid=service-card]")
+    assert FALLBACK in mobile_page.locator("[data-testid=search-results]").inner_text()
+    assert mobile_page.locator("[data-testid=did-you-mean] a").is_visible()
+    assert mobile_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(mobile_page, "search_fallback_mobile")
