@@ -4,11 +4,12 @@ from django.db import models
 
 
 class CatalogueVersion(models.Model):
-    """One row whose number PostgreSQL triggers raise on every write to catalogue tables.
+    """One row whose number PostgreSQL triggers raise when a public catalogue change commits.
 
-    Cached public pages are keyed by this number, so any change to a service, package, image,
-    FAQ, category or expert profile — through actions, the admin, bulk loads or raw SQL —
-    makes every cached page unreachable the moment that change commits.
+    Cached public pages, search result ids and counts are keyed by this number, so any visible
+    change to a service, package, image, FAQ, category, synonym or expert profile — through
+    actions, the admin, bulk loads or raw SQL — makes them unreachable the moment it commits.
+    The triggers are deferred to the commit (migration 0002), so writers never wait for each other.
     """
 
     version = models.BigIntegerField(default=0)

@@ -35,6 +35,25 @@ def catalogue_version() -> int:
     return row[0] if row else 0
 
 
+def request_catalogue_version(request) -> int:
+    """The catalogue version for this request, read once (the page cache may have read it already)."""
+    version = getattr(request, "catalogue_version", None)
+    if version is None:
+        version = request.catalogue_version = catalogue_version()
+    return version
+
+
+def variant(request) -> str:
+    """Which rendering of a URL a request gets: the htmx fragment or the whole page.
+
+    An htmx history restore (HX-History-Restore-Request) needs the whole page, like a first visit.
+    """
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        return "fragment"
+    return "page"
+
+
 def _cacheable_request(request) -> bool:
     if not settings.PAGE_CACHE or request.method != "GET" or request.user.is_authenticated:
         return False
@@ -53,9 +72,8 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        htmx = "1" if getattr(request, "htmx", False) else "0"
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{catalogue_version()}:{get_language()}:{htmx}:{path}"
+        key = f"page:{request_catalogue_version(request)}:{get_language()}:{variant(request)}:{path}"
         cached = cache.get(key)
         if cached is None:
             request.az_csrf_marker = True
@@ -85,3 +103,10 @@ def _with_token(request, content: bytes, response: HttpResponse) -> HttpResponse
         content = content.replace(CSRF_MARKER.encode(), get_token(request).encode())
     response.content = content
     return response
+
+
+def catalogue_constraints() -> list[str]:
+    """The deferred triggers that raise the catalogue version at commit (for `SET CONSTRAINTS`)."""
+    from importlib import import_module
+
+    return import_module("azmoodegan.migrations.0002_catalogue_version_at_commit").CONSTRAINT_NAMES

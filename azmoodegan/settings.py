@@ -288,6 +288,10 @@ CELERY_BEAT_SCHEDULE = {
     "reviews-recompute-levels": {
         "task": "reviews.tasks.recompute_levels", "schedule": crontab(minute=7, hour=2, day_of_month=1),
     },
+    "search-rebuild-vocabulary": {
+        "task": "search.tasks.rebuild_vocabulary",
+        "schedule": crontab(minute=40, hour=4),
+    },
 }
 # Messaging: response statistics; notifications: the grouped email of notices still unread.
 CELERY_BEAT_SCHEDULE |= {

@@ -54,4 +54,9 @@ def seed(stdout=None, **options) -> int:
     ExpertStats.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     if stdout is not None:
         stdout.write(f"Expert statistics: {len(rows)} new (demo values until messaging and orders measure them).")
+    from .indexing import rebuild_vocabulary
+
+    words = rebuild_vocabulary()
+    if stdout is not None:
+        stdout.write(f"Search vocabulary: {words} words.")
     return len(rows)

@@ -52,10 +52,11 @@ class SearchForm(forms.Form):
         "unknown_sort": _("We don't know that order; showing the most relevant first."),
     }
 
-    def __init__(self, *args, fixed_category=None, **kwargs):
+    def __init__(self, *args, fixed_category=None, version=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_category = fixed_category
-        self.category_options = category_choices()
+        self.version = version
+        self.category_options = category_choices(version)
         self.fields["category"].widget = forms.Select(choices=[("", _("All categories")), *self.category_options])
         self.fields["sort"].error_messages["invalid_choice"] = self.error_messages["unknown_sort"]
         self.fields["min_rating"].error_messages["invalid_choice"] = _("Choose one of the ratings in the list.")
@@ -73,7 +74,7 @@ class SearchForm(forms.Form):
             return self.fixed_category
         if not slug:
             return None
-        node = category_tree().get(slug)
+        node = category_tree(self.version).get(slug)
         if node is None:
             raise forms.ValidationError(self.error_messages["unknown_category"], code="unknown_category")
         return node

@@ -2,27 +2,44 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from azmoodegan.persian import format_number, format_toman, to_persian_digits, toman_to_rials
+from azmoodegan.pagecache import CSRF_MARKER, request_catalogue_version
+from azmoodegan.persian import format_number, format_toman, normalize_text, to_persian_digits, toman_to_rials
+from home.hearts import fill_hearts_response
 from reviews import search_filters as rep
 from services.models import Service
 
 from . import compare as cmp
 from . import selectors
 from .forms import RATING_CHOICES, SORT_CHOICES, SearchForm
-from .query import parse_query
-from .selectors import LEVEL_RANK, Filters, category_tree, rating_mean, search_page, services_for_compare
+from .query import MAX_QUERY_CHARS, parse_query
+from .selectors import (
+    LEVEL_RANK,
+    Filters,
+    category_tree,
+    popular_categories,
+    rating_mean,
+    search_page,
+    services_for_compare,
+)
 from .suggest import did_you_mean
 
 FILTER_PARAMS = ("q", "category", "min_price", "max_price", "max_days", "min_rating", "fast", "min_level", "verified",
@@ -34,9 +51,32 @@ def search(request, *, category=None, template_name="search/search.html", extra_
 
     Reusable by the catalogue: `return search_views.search(request, category=category,
     extra_context={...})` renders the same filters and results with the category fixed.
+    The results HTML is shared between visitors; each visitor's hearts are put in afterwards.
     """
-    fixed = category_tree().get(category.slug) if category is not None else None
-    form = SearchForm(request.GET or None, fixed_category=fixed)
+    response = _search(request, category=category, template_name=template_name, extra_context=extra_context)
+    return fill_hearts_response(response, request)
+
+
+def _search(request, *, category, template_name, extra_context):
+    version = request_catalogue_version(request)
+    whole_page = not (request.htmx and not request.htmx.history_restore_request)
+    key = _results_key(request, version)
+    if key and whole_page:
+        # A signed-in buyer's page whose content (filters and results) is cached already: only the
+        # page around it is drawn (the title needs the category or the normalised query).
+        content_html = cache.get(key + ":content")
+        if content_html is not None:
+            response = render(request, template_name, {
+                "content_html": mark_safe(content_html.replace(CSRF_MARKER, get_token(request))),  # noqa: S308
+                "fixed_category": category,
+                "filters": {"query": {"text": normalize_text(request.GET.get("q") or "")[:MAX_QUERY_CHARS]}},
+                "category": category,
+                **(extra_context or {}),
+            })
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+    fixed = category_tree(version).get(category.slug) if category is not None else None
+    form = SearchForm(request.GET or None, fixed_category=fixed, version=version)
     data = {}
     if form.is_bound:
         form.is_valid()
@@ -54,6 +94,67 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         sort=data.get("sort") or "relevance",
         extra={k: v for k, v in (("min_level", data.get("min_level")), ("verified", data.get("verified"))) if v},
     )
+    filters.version = version
+    context = {
+        "form": form,
+        "filters": filters,
+        "fixed_category": fixed,
+        "category": category,
+        "active_filters": _active_filters(request, form, fixed, version),
+        "base_query": _query_string(request, exclude=("page",)),
+        "form_action": request.path,
+        "sort_choices": SORT_CHOICES,
+        "rating_choices": RATING_CHOICES,
+        "level_choices": rep.LEVEL_CHOICES, "level_label": rep.LEVEL_LABEL, "verified_label": rep.VERIFIED_LABEL,
+        **(extra_context or {}),
+    }
+    results_html = cache.get(key) if key else None
+    if results_html is None:
+        context.update(_results_context(request, form, filters, query))
+        if key:
+            results_html = _render_results(request, context)
+            cache.set(key, results_html, RESULTS_TTL)
+    if results_html is not None:
+        # Markers stay when the page cache or _render_and_keep_content puts the tokens in later.
+        if not getattr(request, "az_csrf_marker", False) and not whole_page:
+            results_html = results_html.replace(CSRF_MARKER, get_token(request))
+        context["results_html"] = mark_safe(results_html)  # noqa: S308 - rendered by our template
+    if not whole_page:
+        if results_html is not None:
+            response = HttpResponse(results_html)
+        else:
+            response = render(request, "search/_results.html", context)
+    elif key:
+        response = _render_and_keep_content(request, template_name, context, key + ":content")
+    else:
+        response = render(request, template_name, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+_CONTENT = re.compile(r"<!--az-content-->(.*)<!--/az-content-->", re.DOTALL)
+
+
+def _render_and_keep_content(request, template_name, context, key) -> HttpResponse:
+    """Render the whole page with CSRF markers, keep its content part for the next signed-in buyer,
+    and give this one the page with their own token."""
+    previous = getattr(request, "az_csrf_marker", False)
+    request.az_csrf_marker = True
+    try:
+        response = render(request, template_name, {**context, "content_marker": True})
+    finally:
+        request.az_csrf_marker = previous
+    html = response.content.decode()
+    match = _CONTENT.search(html)
+    if match:
+        cache.set(key, match.group(1), RESULTS_TTL)
+        html = html[: match.start()] + match.group(1) + html[match.end() :]
+    response.content = html.replace(CSRF_MARKER, get_token(request)).encode()
+    return response
+
+
+def _results_context(request, form, filters, query) -> dict:
+    """Everything the results section shows: the page of services, notices, suggestion, empty state."""
     page, beyond_end = search_page(filters, request.GET.get("page"))
     notices = [str(e) for errors in (form.errors.values() if form.is_bound else []) for e in errors]
     if beyond_end:
@@ -63,35 +164,58 @@ def search(request, *, category=None, template_name="search/search.html", extra_
         notices.append(_("Your search has no letters or digits we can look for, so all services are shown."))
     elif len(raw_q) > 200:
         notices.append(_("Your search was long, so only its beginning was used."))
+    fallback = filters.mode == "any" and page.paginator.count > 0
+    if fallback:
+        notices.append(_("No service has all of your words, so services with some of them are shown, "
+                         "those with the most words first."))
     suggestion = None
-    if query.tokens and page.paginator.count == 0:
+    if query.tokens and (page.paginator.count == 0 or fallback):
         found = did_you_mean(filters)
         if found is not None:
             suggestion = {"text": found.text, "url": "?" + _query_string(request, exclude=("page",), q=found.text)}
-
-    context = {
-        "form": form,
-        "filters": filters,
+    empty = None
+    if page.paginator.count == 0:
+        empty = {"categories": popular_categories(filters.version), "request_url": _buyer_request_url()}
+    return {
         "page": page,
         "services": page.object_list,
         "notices": notices,
         "suggestion": suggestion,
-        "fixed_category": fixed,
-        "category": category,
-        "active_filters": _active_filters(request, form, fixed),
-        "base_query": _query_string(request, exclude=("page",)),
-        "form_action": request.path,
-        "sort_choices": SORT_CHOICES,
-        "rating_choices": RATING_CHOICES,
-        "level_choices": rep.LEVEL_CHOICES, "level_label": rep.LEVEL_LABEL, "verified_label": rep.VERIFIED_LABEL,
-        **(extra_context or {}),
+        "fallback": fallback,
+        "empty": empty,
+        "count_capped": page.paginator.capped,
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "search/_results.html", context)
-    else:
-        response = render(request, template_name, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+
+
+# The results section of a signed-in buyer's page is the same for every visitor with the same URL,
+# catalogue version, language and compare list; only the CSRF token differs, and it is put in
+# afterwards (as the page cache does). Anonymous visitors get whole pages from the page cache.
+RESULTS_TTL = 600
+
+
+def _results_key(request, version: int) -> str | None:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return None
+    chosen = ",".join(str(pk) for pk in sorted(cmp.compare_ids(request.session)))
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"search:results:{version}:{get_language()}:{chosen}:{path}"
+
+
+def _render_results(request, context) -> str:
+    previous = getattr(request, "az_csrf_marker", False)
+    request.az_csrf_marker = True
+    try:
+        return render_to_string("search/_results.html", context, request)
+    finally:
+        request.az_csrf_marker = previous
+
+
+def _buyer_request_url() -> str | None:
+    """Where a buyer posts a public request, once that page exists."""
+    try:
+        return reverse("buyer_requests:create")
+    except NoReverseMatch:
+        return None
 
 
 def _query_string(request, *, exclude=(), **overrides) -> str:
@@ -102,14 +226,14 @@ def _query_string(request, *, exclude=(), **overrides) -> str:
     return urlencode(params)
 
 
-def _active_filters(request, form, fixed) -> list[dict]:
+def _active_filters(request, form, fixed, version=None) -> list[dict]:
     """Each filter in the URL with a link that removes just that filter."""
     labels = {
         "q": _("Search: %s"), "category": _("Category: %s"), "min_price": _("From %s Toman"),
         "max_price": _("Up to %s Toman"), "max_days": _("Within %s days"), "min_rating": _("Rating %s and up"),
         "fast": _("Answers within a day"), "min_level": "%s", "verified": rep.VERIFIED_LABEL,
     }
-    tree = category_tree()
+    tree = category_tree(version)
     out = []
     for name in labels:
         value = (request.GET.get(name) or "").strip()

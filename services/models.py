@@ -8,11 +8,15 @@ denormalised for search and cards and are kept exact by the actions that change 
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from search.fields import SOURCE_FIELDS as SEARCH_SOURCE_FIELDS
+from search.fields import SearchDocumentField
 
 # Rules of the issue, in Rials (Toman × 10).
 MIN_PRICE_TOMAN = 50_000
@@ -113,6 +117,10 @@ class Service(models.Model):
     rating_count = models.PositiveIntegerField(_("number of ratings"), default=0)
     completed_orders = models.PositiveIntegerField(_("completed orders"), default=0)
 
+    # Search: the weighted tsvector of title, tags, description and expert name, written in the same
+    # statement as the text it is made from (search/fields.py).
+    search_vector = SearchDocumentField(_("search document"))
+
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
@@ -121,6 +129,11 @@ class Service(models.Model):
             models.Index(fields=["status", "category", "-published_at"], name="service_status_cat_pub"),
             models.Index(fields=["owner", "status"], name="service_owner_status"),
             models.Index(fields=["status", "-published_at"], name="service_status_pub"),
+            GinIndex(fields=["search_vector"], name="search_service_vector"),
+            models.Index(fields=["min_price", "id"], name="search_service_pub_price", condition=Q(status="published")),
+            models.Index(fields=["min_delivery_days", "id"], name="search_service_pub_days",
+                         condition=Q(status="published")),
+            models.Index(fields=["category"], name="search_service_pub_cat", condition=Q(status="published")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(rating_avg__gte=0) & Q(rating_avg__lte=5), name="service_rating_range"),
@@ -134,6 +147,12 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and SEARCH_SOURCE_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_vector"}  # same UPDATE, never a second one
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("services:detail", args=[self.pk, self.slug or "service"])

@@ -28,20 +28,24 @@ def _delete_unreferenced_files(storage, names: Iterable[str]) -> None:
             storage.delete(name)
 
 
-@transaction.atomic
 def gallery_add(*, service_id: int, actor: User, file: UploadedFile) -> GalleryImage:
     """Add an image (validated by content, re-encoded without EXIF); the first one becomes the cover."""
+    gallery_check_file(file)  # the image work comes before the transaction: no lock held meanwhile
+    content = clean_image(file, max_side=GALLERY_MAX_SIDE, name=f"service-{service_id}")
+    with transaction.atomic():
+        return _gallery_add(service_id=service_id, actor=actor, content=content)
+
+
+def _gallery_add(*, service_id: int, actor: User, content) -> GalleryImage:
     service = _lock(service_id)
     _ensure_owner(service, actor)
     _ensure_editable(service)
-    gallery_check_file(file)
     count = GalleryImage.objects.filter(service=service).count()
     if count >= MAX_IMAGES:
         raise GalleryError(
             _("A service may have at most %(n)s images; please remove one first.") % {"n": to_persian_digits(MAX_IMAGES)},
             field="images", code="too_many_images",
         )
-    content = clean_image(file, max_side=GALLERY_MAX_SIDE, name=f"service-{service.pk}")
     has_cover = GalleryImage.objects.filter(service=service, is_cover=True).exists()
     image = GalleryImage(service=service, position=count, is_cover=not has_cover)
     image.image.save(content.name, content, save=False)
