@@ -106,7 +106,17 @@ def _with_token(request, content: bytes, response: HttpResponse) -> HttpResponse
 
 
 def catalogue_constraints() -> list[str]:
-    """The deferred triggers that raise the catalogue version at commit (for `SET CONSTRAINTS`)."""
+    """The deferred triggers that raise the catalogue version at commit (for `SET CONSTRAINTS`):
+    azmoodegan 0002's and those other apps add with the same function (e.g. reviews)."""
     from importlib import import_module
 
-    return import_module("azmoodegan.migrations.0002_catalogue_version_at_commit").CONSTRAINT_NAMES
+    from django.db import connection
+
+    names = list(import_module("azmoodegan.migrations.0002_catalogue_version_at_commit").CONSTRAINT_NAMES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.tgname FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid"
+            " WHERE p.proname = 'azmoodegan_catalogue_changed' AND t.tgdeferrable"
+        )
+        names += [row[0] for row in cursor.fetchall() if row[0] not in names]
+    return names
