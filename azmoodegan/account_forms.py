@@ -18,3 +18,4 @@ class NeutralResetPasswordForm(ResetPasswordForm):
         email = get_adapter().clean_email(self.cleaned_data["email"].lower())
         self.users = filter_users_by_email(email, is_active=True, prefer_verified=True, for_login=True)
         return self.cleaned_data["email"]
+

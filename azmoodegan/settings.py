@@ -164,6 +164,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "آزمودگان | "
 # Password reset answers the same whether or not the email is registered.
 ACCOUNT_FORMS = {"reset_password": "azmoodegan.account_forms.NeutralResetPasswordForm"}
+ACCOUNT_SIGNUP_FORM_CLASS = "azmoodegan.signup_form.SignupNameForm"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

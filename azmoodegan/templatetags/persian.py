@@ -1,6 +1,7 @@
 """Template filters for Persian display; registered as a builtin in settings."""
 
 from django import template
+from django.utils.html import format_html
 
 from azmoodegan import persian
 
@@ -50,3 +51,15 @@ def jdatetime(value):
 @register.filter
 def ago(value):
     return persian.relative_time(value)
+
+
+@register.filter(is_safe=True)
+def bdi(value):
+    """A user-supplied name or title isolated from the Persian line around it: `<bdi>probe.buyer1</bdi>`.
+
+    Without isolation a Latin name pulls the neighbouring digits and separators into its own
+    left-to-right run («سفارش ۴ · probe.buyer1 · ۳۰۰٬۰۰۰ تومان» comes out reordered).
+    """
+    if value in (None, ""):
+        return ""
+    return format_html("<bdi>{}</bdi>", value)

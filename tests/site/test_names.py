@@ -1,0 +1,39 @@
+"""User-supplied names and titles are isolated for bidi; signup asks for the name people see."""
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from accounts.models import User
+from tests.accounts.factories import PASSWORD, UserFactory
+
+
+def test_bdi_isolates_and_escapes():
+    html = Template("سفارش ۴ · {{ name|bdi }} · ۳۰۰٬۰۰۰ تومان").render(Context({"name": "probe.buyer1<script>"}))
+    assert html == "سفارش ۴ · <bdi>probe.buyer1&lt;script&gt;</bdi> · ۳۰۰٬۰۰۰ تومان"
+    assert Template("{{ name|bdi }}").render(Context({"name": ""})) == ""
+
+
+@pytest.mark.django_db
+def test_signup_asks_for_a_display_name_and_uses_it(client):
+    form = client.get(reverse("account_signup")).content.decode()
+    assert 'name="display_name"' in form and "نام شما" in form
+    client.post(reverse("account_signup"), {
+        "email": "probe.buyer1@example.com", "display_name": "  علی   رضایی ",
+        "password1": PASSWORD, "password2": PASSWORD,
+    })
+    user = User.objects.get(email="probe.buyer1@example.com")
+    assert user.display_name == "علی رضایی"
+
+
+@pytest.mark.django_db
+def test_signup_without_a_name_falls_back_to_the_email(client):
+    client.post(reverse("account_signup"), {"email": "sara@example.com", "password1": PASSWORD, "password2": PASSWORD})
+    assert User.objects.get(email="sara@example.com").display_name == "sara"
+
+
+@pytest.mark.django_db
+def test_the_header_wraps_the_users_name(client):
+    user = UserFactory(first_name="probe.buyer1", last_name="")
+    client.force_login(user)
+    assert "<bdi>probe.buyer1</bdi>" in client.get("/").content.decode()
