@@ -50,7 +50,8 @@ def test_wallet_shows_balances_and_lines_in_persian(client, expert_with_history)
 def test_wallet_empty_state(client, db):
     client.force_login(UserFactory())
     html = client.get(reverse("escrow:wallet")).content.decode()
-    assert "هنوز تراکنشی ندارید" in html
+    assert "هنوز جابه‌جایی‌ای در کیف پول شما نبوده است" in html
+    assert "پرداخت‌های کارتی" in html  # a card payment goes to escrow, not the wallet: said truthfully
 
 
 def test_wallet_queries_stay_constant(client, db, django_assert_max_num_queries, settings):

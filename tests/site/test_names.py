@@ -37,3 +37,16 @@ def test_the_header_wraps_the_users_name(client):
     user = UserFactory(first_name="probe.buyer1", last_name="")
     client.force_login(user)
     assert "<bdi>probe.buyer1</bdi>" in client.get("/").content.decode()
+
+
+def test_search_snippets_never_cut_a_word():
+    import re
+
+    from search.query import snippet
+
+    text = " ".join(f"واژه{i}" for i in range(80)) + " قرارداد " + " ".join(f"کلمه{i}" for i in range(80))
+    html = str(snippet(text, re.compile("قرارداد")))
+    inner = html.removeprefix("… ").removesuffix(" …").replace("<mark>", "").replace("</mark>", "")
+    words = set(text.split())
+    assert all(word in words for word in inner.split()), inner
+    assert "<mark>قرارداد</mark>" in html
