@@ -7,6 +7,7 @@ LAYOUT_PROBLEMS = """() => {
     (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\\s+/).slice(0, 3).join('.') : '') +
     (el.innerText ? ' «' + el.innerText.trim().slice(0, 30) + '»' : '');
   const visible = el => {
+    if (el.checkVisibility && !el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) return false;
     const s = getComputedStyle(el);
     const r = el.getBoundingClientRect();
     return s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && r.height > 0;
@@ -42,4 +43,17 @@ def layout_problems(page) -> list[str]:
     page.wait_for_timeout(50)
     problems += [f"(scrolled to the bottom) {p}" for p in page.evaluate(LAYOUT_PROBLEMS)]
     page.evaluate("window.scrollTo(0, 0)")
+    return problems
+
+
+def serious_accessibility_problems(page) -> list[str]:
+    """axe-core's serious and critical findings on the page, one line each with the offending elements."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    problems = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") in ("serious", "critical"):
+            targets = ", ".join(str(node["target"][0]) for node in violation["nodes"][:3])
+            problems.append(f"axe {violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
     return problems

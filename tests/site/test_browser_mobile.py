@@ -10,7 +10,7 @@ from tests.conftest import login, screenshot
 from tests.orders.factories import in_progress_order, paid_order
 from tests.services.factories import published_service
 
-from .layout import layout_problems
+from .layout import layout_problems, serious_accessibility_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,12 +41,12 @@ def _walk(page, pages, prefix):
         assert response.status < 500, url
         page.wait_for_load_state("networkidle")
         problems += [f"{name} ({url}): {p}" for p in layout_problems(page)]
+        problems += [f"{name} ({url}): {p}" for p in serious_accessibility_problems(page)]
         screenshot(page, f"{prefix}-{name}")
     return problems
 
 
-def test_main_pages_fit_a_phone(mobile_page, marketplace):
-    page = mobile_page
+def _main_pages(page, marketplace, prefix):
     service, order = marketplace["service"], marketplace["order"]
     public = [
         ("home", "/"),
@@ -57,7 +57,7 @@ def test_main_pages_fit_a_phone(mobile_page, marketplace):
         ("signup", reverse("account_signup")),
         ("not-found", "/no-such-page/"),
     ]
-    problems = _walk(page, public, "mobile")
+    problems = _walk(page, public, prefix)
 
     login(page, marketplace["buyer"].email, PASSWORD)
     _add_to_compare(page, service, marketplace["other"])
@@ -70,8 +70,34 @@ def test_main_pages_fit_a_phone(mobile_page, marketplace):
         ("requirements", reverse("orders:requirements", args=[marketplace["waiting"].pk])),
         ("wallet", reverse("escrow:wallet")),
     ]
-    problems += _walk(page, private, "mobile")
-    assert problems == []
+    problems += _walk(page, private, prefix)
+    return problems
+
+
+def test_main_pages_fit_a_phone(mobile_page, marketplace):
+    problems = _main_pages(mobile_page, marketplace, "mobile")
+    assert problems == [], "\n".join(problems)
+
+
+def test_main_pages_at_1280(page, marketplace):
+    problems = _main_pages(page, marketplace, "desktop")
+    assert problems == [], "\n".join(problems)
+
+
+def test_chosen_file_names_are_listed_in_persian(mobile_page, marketplace, tmp_path):
+    page = mobile_page
+    login(page, marketplace["buyer"].email, PASSWORD)
+    page.goto(reverse("orders:requirements", args=[marketplace["waiting"].pk]))
+    names = page.locator(".az-file-names").first
+    assert names.inner_text() == "هنوز فایلی انتخاب نشده است"
+    assert page.locator(".az-file-button").first.inner_text().strip().startswith("انتخاب فایل‌ها")
+    first, second = tmp_path / "قرارداد.pdf", tmp_path / "plan.pdf"
+    for f in (first, second):
+        f.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.locator(".az-file input[type=file]").first.set_input_files([str(first), str(second)])
+    assert names.inner_text() == "قرارداد.pdf، plan.pdf"
+    box = page.locator(".az-file-button").first.bounding_box()
+    assert box["height"] >= 44
 
 
 def test_compare_bar_is_not_on_the_compare_page_and_not_fixed_on_phones(mobile_page, marketplace):
@@ -97,3 +123,24 @@ def test_header_search_is_visible_on_every_phone_page(mobile_page, marketplace):
     page.locator("header input[type=search]").press("Enter")
     page.wait_for_url("**/search/**")
     assert "قرارداد" in page.url or "%D9%82" in page.url
+
+
+def _headings(page):
+    return page.evaluate("() => [...document.querySelectorAll('main h1, main h2, main h3, main h4')]"
+                         ".filter(h => h.checkVisibility() || h.classList.contains('visually-hidden'))"
+                         ".map(h => Number(h.tagName[1]))")
+
+
+def test_heading_levels_never_skip(mobile_page, marketplace):
+    page = mobile_page
+    service = marketplace["service"]
+    for url in ("/search/?q=" + "قرارداد", service.category.get_absolute_url(), service.get_absolute_url()):
+        page.goto(url)
+        levels = _headings(page)
+        assert levels and levels[0] == 1, (url, levels)
+        for before, after in zip(levels, levels[1:], strict=False):
+            assert after <= before + 1, (url, levels)
+    page.goto(service.category.get_absolute_url())
+    # Sub-category chips are real list items holding links (a screen reader lists them as links).
+    assert page.locator("a[role=listitem]").count() == 0
+    assert page.get_by_role("link", name=service.category.name).count() >= 1
