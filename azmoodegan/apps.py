@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AzmoodeganConfig(AppConfig):
     name = "azmoodegan"
     verbose_name = _("Azmoodegan")
+
+    def ready(self):
+        from . import admin_utils
+
+        admin_utils.install()

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from azmoodegan.persian import format_toman
+
 from .models import Account, Leg, Payment, Payout, Transfer
 
 
@@ -45,9 +47,9 @@ class AccountAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(balance=Sum("legs__amount"))
 
-    @admin.display(description=_("balance (Rials)"), ordering="balance")
+    @admin.display(description=_("balance"), ordering="balance")
     def balance_display(self, obj):
-        return obj.balance or 0
+        return format_toman(obj.balance or 0)
 
 
 @admin.register(Transfer)

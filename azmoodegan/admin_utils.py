@@ -1,0 +1,189 @@
+"""The Django admin for Persian staff: Jalali dates, Persian digits, Toman amounts, Persian names.
+
+`install()` (called from `AzmoodeganConfig.ready()`, after every app's admin module is loaded) makes
+the whole admin speak one way without touching each ModelAdmin:
+
+- every date and date-time value in change lists and read-only fields is a Jalali date with
+  Persian digits (`۴ آذر ۱۴۰۵، ساعت ۱۴:۰۵`), and every number has Persian digits;
+- money fields (integer fields whose verbose name ends in "(Rials)") show as Toman with «٬»
+  (`۱۲۰٬۰۰۰ تومان`) and their column heading says Toman;
+- date filters offer today, the last 7 days, this Jalali month and this Jalali year;
+- the Gregorian `date_hierarchy` drill-down is replaced by that filter;
+- allauth's two apps get names distinct from ours (both were «حساب‌ها»).
+
+`PersianAdminMixin` is there for admins that want the same on their own callables:
+`@admin.display` methods returning datetimes or ints go through the same formatting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import jdatetime
+from django.contrib.admin import filters as admin_filters
+from django.db import models
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from azmoodegan import persian
+
+_installed = False
+
+
+def _english(text) -> str:
+    with translation.override(None):
+        return str(text)
+
+
+def is_money_field(field) -> bool:
+    return isinstance(field, models.IntegerField) and "(Rials)" in _english(getattr(field, "verbose_name", ""))
+
+
+def format_admin_value(value, field=None):
+    """The admin's text for one value, or None to leave it to Django."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, dt.datetime):
+        return persian.jalali_datetime(value)
+    if isinstance(value, dt.date):
+        return persian.jalali_date(value)
+    if field is not None and is_money_field(field) and isinstance(value, int):
+        return persian.format_toman(value)
+    if isinstance(value, int):
+        # Ids, counts and positions: Persian digits, no thousands separator for ids.
+        return persian.to_persian_digits(value) if field is not None and field.primary_key else persian.format_number(value)
+    return None
+
+
+def _wrap_display_for_field(original):
+    def display_for_field(value, field, empty_value_display, *args, **kwargs):
+        if getattr(field, "flatchoices", None):
+            return persian.to_persian_digits(original(value, field, empty_value_display, *args, **kwargs))
+        text = format_admin_value(value, field)
+        if text is not None:
+            return text
+        result = original(value, field, empty_value_display, *args, **kwargs)
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            return persian.to_persian_digits(result)
+        return result
+
+    display_for_field.az_wrapped = True
+    return display_for_field
+
+
+def _wrap_display_for_value(original):
+    def display_for_value(value, empty_value_display, *args, **kwargs):
+        text = format_admin_value(value)
+        return text if text is not None else original(value, empty_value_display, *args, **kwargs)
+
+    display_for_value.az_wrapped = True
+    return display_for_value
+
+
+def _wrap_label_for_field(original):
+    def label_for_field(name, model, model_admin=None, return_attr=False, form=None):
+        result = original(name, model, model_admin, return_attr, form)
+        label = result[0] if return_attr else result
+        if str(label) == "ID":  # Django's automatic primary key is named «ID» in English only
+            result = (_("ID"), result[1]) if return_attr else _("ID")
+        try:
+            field = model._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - callables and properties have no model field
+            return result
+        if not is_money_field(field):
+            return result
+        toman = str(_("Toman"))
+        if return_attr:
+            label, attr = result
+            return str(label).replace(str(_("Rials")), toman), attr
+        return str(result).replace(str(_("Rials")), toman)
+
+    label_for_field.az_wrapped = True
+    return label_for_field
+
+
+class JalaliDateFieldListFilter(admin_filters.DateFieldListFilter):
+    """Today, the last 7 days, this Jalali month and this Jalali year (instead of Gregorian ones)."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        today = timezone.localdate()
+        j = jdatetime.date.fromgregorian(date=today)
+        month_start = jdatetime.date(j.year, j.month, 1)
+        next_month = jdatetime.date(j.year + (j.month == 12), j.month % 12 + 1, 1)
+        year_start, next_year = jdatetime.date(j.year, 1, 1), jdatetime.date(j.year + 1, 1, 1)
+        is_datetime = isinstance(field, models.DateTimeField)
+
+        def bound(day: dt.date):
+            if not is_datetime:
+                return day
+            return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+        since, until = self.lookup_kwarg_since, self.lookup_kwarg_until
+        tomorrow = today + dt.timedelta(days=1)
+        links = [
+            (_("Any date"), {}),
+            (_("Today"), {since: bound(today), until: bound(tomorrow)}),
+            (_("Past 7 days"), {since: bound(today - dt.timedelta(days=7)), until: bound(tomorrow)}),
+            (
+                _("This month (%(month)s)") % {"month": persian.JALALI_MONTHS[j.month - 1]},
+                {since: bound(month_start.togregorian()), until: bound(next_month.togregorian())},
+            ),
+            (
+                _("This year (%(year)s)") % {"year": persian.to_persian_digits(j.year)},
+                {since: bound(year_start.togregorian()), until: bound(next_year.togregorian())},
+            ),
+        ]
+        self.links = (*links, *self.links[5:])  # keep Django's "No date" / "Has date" for nullable fields
+
+
+class PersianAdminMixin:
+    """For a ModelAdmin's own `@admin.display` callables: `self.fa(value)` formats like the rest."""
+
+    @staticmethod
+    def fa(value, field=None):
+        text = format_admin_value(value, field)
+        return text if text is not None else value
+
+
+def install(site=None) -> None:
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    from django.apps import apps
+    from django.contrib import admin
+    from django.contrib.admin import helpers, utils
+    from django.contrib.admin.templatetags import admin_list
+
+    for module in (utils, helpers, admin_list):
+        if hasattr(module, "display_for_field"):
+            module.display_for_field = _wrap_display_for_field(module.display_for_field)
+        if hasattr(module, "display_for_value"):
+            module.display_for_value = _wrap_display_for_value(module.display_for_value)
+        if hasattr(module, "label_for_field"):
+            module.label_for_field = _wrap_label_for_field(module.label_for_field)
+
+    admin_filters.FieldListFilter.register(
+        lambda f: isinstance(f, models.DateField), JalaliDateFieldListFilter, take_priority=True
+    )
+
+    site = site or admin.site
+    for model_admin in site._registry.values():
+        hierarchy = model_admin.date_hierarchy
+        if hierarchy:
+            model_admin.date_hierarchy = None
+            if hierarchy not in model_admin.list_filter:
+                model_admin.list_filter = (*model_admin.list_filter, hierarchy)
+
+    for label, name in {"account": _("Sign-in emails"), "mfa": _("Two-step sign-in")}.items():
+        if apps.is_installed(f"allauth.{label}"):
+            apps.get_app_config(label).verbose_name = name
+    if apps.is_installed("allauth.mfa"):
+        # allauth's model has no verbose names: the admin would say «Authenticators», «type», «created at».
+        opts = apps.get_model("mfa", "Authenticator")._meta
+        opts.verbose_name, opts.verbose_name_plural = _("Authenticator"), _("Authenticators")
+        labels = {"user": _("user"), "type": _("type"), "data": _("data"), "created_at": _("created at"),
+                  "last_used_at": _("last used at")}
+        for name, label in labels.items():
+            opts.get_field(name).verbose_name = label
