@@ -143,7 +143,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "azmoodegan.password_validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -181,6 +181,9 @@ MFA_TOTP_ISSUER = "Azmoodegan"
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Persian is the site's language for everyone (azmoodegan.middleware.PersianFirstLocaleMiddleware).
+# English is offered in the footer only when it is complete; until then the selector is hidden.
+LANGUAGE_SELECTOR = env_bool("LANGUAGE_SELECTOR", False)
 TIME_ZONE = "Asia/Tehran"
 USE_I18N = True
 USE_TZ = True

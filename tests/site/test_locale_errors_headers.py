@@ -151,3 +151,10 @@ def test_private_pages_are_never_stored(client):
         assert "no-store" in response["Cache-Control"], url
     public = client.get("/")
     assert "no-store" not in public.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_the_incomplete_english_is_not_offered(client, settings):
+    assert 'name="language"' not in client.get("/").content.decode()
+    settings.LANGUAGE_SELECTOR = True
+    assert 'name="language"' in client.get("/?selector").content.decode()  # a fresh (uncached) page
