@@ -50,3 +50,8 @@ def test_search_snippets_never_cut_a_word():
     words = set(text.split())
     assert all(word in words for word in inner.split()), inner
     assert "<mark>قرارداد</mark>" in html
+
+
+def test_decimals_use_the_persian_separator():
+    assert Template("{{ r|floatformat:1|fa_digits }}").render(Context({"r": 4.44})) == "۴٫۴"
+    assert Template("{{ n|fa_digits }}").render(Context({"n": "سفارش 12"})) == "سفارش ۱۲"
