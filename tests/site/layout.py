@@ -32,6 +32,14 @@ LAYOUT_PROBLEMS = """() => {
       if (overlap) problems.push('fixed ' + describe(f) + ' covers ' + describe(el));
     }
   }
+  // Tap targets of at least 44 px (DESIGN.md §11); inline links inside sentences are exempt.
+  const targets = document.querySelectorAll('main button, main .btn, main .breadcrumb a, main .az-chip, main .page-link, ' +
+    'main .form-check, header button, header .nav-link, header input, main select, main input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file])');
+  for (const el of targets) {
+    if (!visible(el) || el.closest('.visually-hidden, .dropdown-menu')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.height < 43.5) problems.push('tap target ' + Math.round(r.height) + 'px high: ' + describe(el));
+  }
   return problems;
 }"""
 

@@ -144,3 +144,14 @@ def test_heading_levels_never_skip(mobile_page, marketplace):
     # Sub-category chips are real list items holding links (a screen reader lists them as links).
     assert page.locator("a[role=listitem]").count() == 0
     assert page.get_by_role("link", name=service.category.name).count() >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_policy_blocks_inline_script_and_browser_tests_hear_of_it(page):
+    page.goto("/")
+    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.azInline = 1';"
+                  " document.body.appendChild(s); }")
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.azInline") is None, "the inline script ran"
+    assert any("script-src" in v for v in page.csp_violations), page.csp_violations
+    page.csp_violations.clear()  # this violation was the point of the test
