@@ -7,6 +7,7 @@ class AzmoodeganConfig(AppConfig):
     verbose_name = _("Azmoodegan")
 
     def ready(self):
-        from . import admin_utils
+        from . import admin_utils, validation_digits
 
         admin_utils.install()
+        validation_digits.install()

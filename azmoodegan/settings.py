@@ -318,6 +318,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "azmoodegan.errors.csrf_failure"
+# Images served from the S3 store (custom domain or endpoint) are allowed by the policy below.
+_s3_image_origins = []
+if S3_BUCKET:
+    if env("S3_CUSTOM_DOMAIN"):
+        _s3_image_origins.append("https://" + env("S3_CUSTOM_DOMAIN"))
+    elif env("S3_ENDPOINT_URL"):
+        _s3_image_origins.append(env("S3_ENDPOINT_URL").rstrip("/"))
+    else:
+        _s3_image_origins.append(f"https://{S3_BUCKET}.s3.amazonaws.com")
 # Content-Security-Policy (django-csp): no inline script anywhere (behaviour lives in static/js/site.js);
 # inline style attributes are allowed. The browser tests fail on any violation (tests/conftest.py).
 CONTENT_SECURITY_POLICY = {
@@ -325,7 +334,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:", *env_list("CSP_IMG_SRC")],
+        "img-src": ["'self'", "data:", "blob:", *env_list("CSP_IMG_SRC"), *_s3_image_origins],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

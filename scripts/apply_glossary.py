@@ -31,6 +31,13 @@ HANDWRITTEN: dict[str, str] = {
     "Successfully signed in as %(name)s.": "%(name)s، خوش آمدید.",
     "Your password is now changed.": "گذرواژهٔ شما تغییر کرد.",
     "You have signed out.": "از حساب خود خارج شدید.",
+    "Your password can’t be too similar to your other personal information.":
+        "گذرواژه نباید شبیه اطلاعات شخصی شما (نام یا ایمیل) باشد.",
+    "Your password can’t be a commonly used password.": "گذرواژه نباید از گذرواژه‌های رایج باشد.",
+    "Your password can’t be entirely numeric.": "گذرواژه نباید فقط از رقم تشکیل شده باشد.",
+    "The password is too similar to the %(verbose_name)s.": "گذرواژه بیش از اندازه به %(verbose_name)s شما شبیه است.",
+    "This password is too common.": "این گذرواژه بیش از اندازه رایج است؛ گذرواژهٔ دیگری انتخاب کنید.",
+    "This password is entirely numeric.": "گذرواژه نباید فقط از رقم تشکیل شده باشد.",
     "Password successfully changed.": "گذرواژهٔ شما تغییر کرد.",
     "Password successfully set.": "گذرواژهٔ شما تعیین شد.",
     "You decided to cancel logging in to our site using one of your existing accounts. If this was a "

@@ -55,3 +55,28 @@ def test_search_snippets_never_cut_a_word():
 def test_decimals_use_the_persian_separator():
     assert Template("{{ r|floatformat:1|fa_digits }}").render(Context({"r": 4.44})) == "۴٫۴"
     assert Template("{{ n|fa_digits }}").render(Context({"n": "سفارش 12"})) == "سفارش ۱۲"
+
+
+@pytest.mark.django_db
+def test_django_length_messages_have_persian_digits():
+    from django import forms
+    from django.utils import translation
+
+    class Form(forms.Form):
+        name = forms.CharField(max_length=5)
+
+    with translation.override("fa"):
+        errors = Form({"name": "abcdefgh"}).errors["name"]
+    assert errors == ["حداکثر ۵ نویسه بنویسید (اکنون ۸ نویسه است)."]
+
+
+def test_password_length_rule_in_persian():
+    from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("fa"):
+        assert "گذرواژه باید دست‌کم ۸ نویسه باشد." in password_validators_help_texts()
+        with pytest.raises(ValidationError) as caught:
+            validate_password("a1b2c3")
+    assert "گذرواژه باید دست‌کم ۸ نویسه باشد." in caught.value.messages
