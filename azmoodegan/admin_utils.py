@@ -18,8 +18,10 @@ the whole admin speak one way without touching each ModelAdmin:
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import jdatetime
+from django import forms
 from django.contrib.admin import filters as admin_filters
 from django.db import models
 from django.utils import timezone, translation
@@ -137,6 +139,91 @@ class JalaliDateFieldListFilter(admin_filters.DateFieldListFilter):
         self.links = (*links, *self.links[5:])  # keep Django's "No date" / "Has date" for nullable fields
 
 
+_JALALI_INPUT = re.compile(r"^\s*(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?\s*$")
+
+
+def parse_jalali(text: str, *, with_time: bool):
+    """`۱۴۰۵/۰۹/۰۴ ۱۴:۰۵` (any digits) → an aware datetime in Tehran time, or a date; None if empty."""
+    text = persian.to_ascii_digits(text or "").strip()
+    if not text:
+        return None
+    m = _JALALI_INPUT.match(text)
+    if not m:
+        raise ValueError(text)
+    year, month, day = int(m[1]), int(m[2]), int(m[3])
+    gregorian = jdatetime.date(year, month, day).togregorian()
+    if not with_time:
+        return gregorian
+    hour, minute = int(m[4] or 0), int(m[5] or 0)
+    return timezone.make_aware(dt.datetime.combine(gregorian, dt.time(hour, minute)))
+
+
+def format_jalali_input(value, *, with_time: bool) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        j = jdatetime.datetime.fromgregorian(datetime=local)
+        text = f"{j.year:04d}/{j.month:02d}/{j.day:02d}" + (f" {j.hour:02d}:{j.minute:02d}" if with_time else "")
+    else:
+        j = jdatetime.date.fromgregorian(date=value)
+        text = f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
+    return persian.to_persian_digits(text)
+
+
+class JalaliDateInput(forms.TextInput):
+    with_time = False
+
+    def __init__(self, attrs=None):
+        placeholder = "۱۴۰۵/۰۹/۰۴ ۱۴:۰۵" if self.with_time else "۱۴۰۵/۰۹/۰۴"
+        super().__init__({"placeholder": placeholder, "dir": "ltr", "class": "vTextField", **(attrs or {})})
+
+    def format_value(self, value):
+        return format_jalali_input(value, with_time=self.with_time)
+
+
+class JalaliDateTimeInput(JalaliDateInput):
+    with_time = True
+
+
+class JalaliDateField(forms.Field):
+    """A date typed in Jalali (Persian, Arabic-Indic or Latin digits) in the admin."""
+
+    widget = JalaliDateInput
+    with_time = False
+
+    def __init__(self, *args, **kwargs):
+        for unused in ("input_formats",):
+            kwargs.pop(unused, None)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_jalali(value, with_time=self.with_time)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter a Jalali date such as ۱۴۰۵/۰۹/۰۴%(time)s.") % {"time": " ۱۴:۰۵" if self.with_time else ""},
+                code="invalid",
+            ) from None
+
+
+    def has_changed(self, initial, data):
+        try:
+            new = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        return format_jalali_input(initial, with_time=self.with_time) != format_jalali_input(new, with_time=self.with_time)
+
+
+class JalaliDateTimeField(JalaliDateField):
+    widget = JalaliDateTimeInput
+    with_time = True
+
+
 class PersianAdminMixin:
     """For a ModelAdmin's own `@admin.display` callables: `self.fa(value)` formats like the rest."""
 
@@ -164,12 +251,24 @@ def install(site=None) -> None:
         if hasattr(module, "label_for_field"):
             module.label_for_field = _wrap_label_for_field(module.label_for_field)
 
+    # Editable dates in change forms are typed and shown in Jalali (not Django's Gregorian calendar widget).
+    from django.contrib.admin import options
+
+    django_defaults = {k: options.FORMFIELD_FOR_DBFIELD_DEFAULTS[k] for k in (models.DateTimeField, models.DateField)}
+    jalali = {models.DateTimeField: {"form_class": JalaliDateTimeField}, models.DateField: {"form_class": JalaliDateField}}
+    options.FORMFIELD_FOR_DBFIELD_DEFAULTS.update(jalali)
+
     admin_filters.FieldListFilter.register(
         lambda f: isinstance(f, models.DateField), JalaliDateFieldListFilter, take_priority=True
     )
 
     site = site or admin.site
     for model_admin in site._registry.values():
+        # Admins registered before this ran copied Django's defaults: give them the Jalali fields
+        # unless they chose their own.
+        for klass, default in django_defaults.items():
+            if model_admin.formfield_overrides.get(klass) == default:
+                model_admin.formfield_overrides[klass] = dict(jalali[klass])
         hierarchy = model_admin.date_hierarchy
         if hierarchy:
             model_admin.date_hierarchy = None

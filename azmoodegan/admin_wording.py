@@ -11,3 +11,4 @@ WORDING = [
     gettext_noop("0 of %(cnt)s selected"),
     gettext_noop("All %(total_count)s selected"),
 ]
+WORDING.append(gettext_noop("Enter a Jalali date such as ۱۴۰۵/۰۹/۰۴%(time)s."))

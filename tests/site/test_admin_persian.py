@@ -103,3 +103,36 @@ def test_admin_order_list_fits_1280_and_counts_in_persian(page, staff):
     assert "۱" in counter.inner_text() and "۲" in counter.inner_text(), counter.inner_text()
     assert not re.search(r"[0-9]", counter.inner_text())
     screenshot(page, "admin-orders-1280")
+
+
+@pytest.mark.django_db
+def test_editable_dates_are_typed_in_jalali(staff_client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    user = UserFactory(email="sara@example.com")
+    user.date_joined = timezone.make_aware(dt.datetime(2026, 11, 25, 14, 5))
+    user.save()
+    html = staff_client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
+    assert 'value="۱۴۰۵/۰۹/۰۴ ۱۴:۰۵"' in html  # typed and shown in Jalali
+
+    from django.contrib import admin
+
+    from azmoodegan.admin_utils import JalaliDateTimeField, parse_jalali
+
+    # Wherever a date is editable in the admin, it is typed and shown in Jalali.
+    formfield = admin.site._registry[User].formfield_for_dbfield(User._meta.get_field("date_joined"), request=None)
+    assert isinstance(formfield, JalaliDateTimeField)
+    assert 'value="۱۴۰۵/۰۹/۰۴ ۱۴:۰۵"' in formfield.widget.render("date_joined", user.date_joined)
+
+    assert parse_jalali("1405/09/05 09:30", with_time=True) == timezone.make_aware(dt.datetime(2026, 11, 26, 9, 30))
+    assert parse_jalali("۱۴۰۵/۰۹/۰۵", with_time=False) == dt.date(2026, 11, 26)
+    field = JalaliDateTimeField()
+    assert not field.has_changed(user.date_joined, "۱۴۰۵/۰۹/۰۴ ۱۴:۰۵")
+    assert field.clean("۱۴۰۵/۰۹/۰۴ ۱۴:۰۵") == user.date_joined
+    with pytest.raises(Exception, match="شمسی"):
+        field.clean("25/11/2026")
+    assert User.objects.get(pk=user.pk).date_joined == user.date_joined
