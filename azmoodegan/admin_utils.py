@@ -233,6 +233,23 @@ class PersianAdminMixin:
         return text if text is not None else value
 
 
+PERMISSION_ACTIONS = {"add": _("Add"), "change": _("Change"), "delete": _("Delete"), "view": _("View")}
+
+
+def _persian_permission_names() -> None:
+    """Django stores permission names in English («Can add order»); the staff pages show them in Persian."""
+    from django.contrib.auth.models import Permission
+
+    def __str__(self):
+        action, _sep, model_name = self.codename.partition("_")
+        model = self.content_type.model_class()
+        if action in PERMISSION_ACTIONS and model is not None and model._meta.model_name == model_name:
+            return f"{self.content_type} | {PERMISSION_ACTIONS[action]} {model._meta.verbose_name}"
+        return f"{self.content_type} | {self.name}"
+
+    Permission.__str__ = __str__
+
+
 def install(site=None) -> None:
     global _installed
     if _installed:
@@ -274,6 +291,8 @@ def install(site=None) -> None:
             model_admin.date_hierarchy = None
             if hierarchy not in model_admin.list_filter:
                 model_admin.list_filter = (*model_admin.list_filter, hierarchy)
+
+    _persian_permission_names()
 
     for label, name in {"account": _("Sign-in emails"), "mfa": _("Two-step sign-in")}.items():
         if apps.is_installed(f"allauth.{label}"):

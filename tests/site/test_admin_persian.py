@@ -136,3 +136,17 @@ def test_editable_dates_are_typed_in_jalali(staff_client):
     with pytest.raises(Exception, match="شمسی"):
         field.clean("25/11/2026")
     assert User.objects.get(pk=user.pk).date_joined == user.date_joined
+
+
+@pytest.mark.django_db
+def test_permission_names_in_persian():
+    from django.contrib.auth.models import Permission
+
+    from orders.models import Order
+
+    perm = Permission.objects.get(codename="add_order", content_type__app_label="orders")
+    from django.utils import translation
+
+    with translation.override("fa"):
+        text = str(perm)
+    assert "Can add" not in text and str(Order._meta.verbose_name) in text and text.count("|") == 2
