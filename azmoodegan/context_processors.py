@@ -8,7 +8,7 @@ def site(request):
     While a public page is rendered for the page cache, the CSRF token is a marker that
     `azmoodegan.pagecache` replaces with each visitor's own token.
     """
-    context = {"SITE_NAME": _("Azmoodegan"), "DEBUG": settings.DEBUG}
+    context = {"SITE_NAME": _("Azmoodegan"), "DEBUG": settings.DEBUG, "LANGUAGE_SELECTOR": settings.LANGUAGE_SELECTOR}
     if getattr(request, "az_csrf_marker", False):
         from .pagecache import CSRF_MARKER
 

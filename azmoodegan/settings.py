@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -73,9 +74,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "azmoodegan.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "azmoodegan.middleware.PersianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -141,7 +144,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "azmoodegan.password_validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -160,6 +163,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "آزمودگان | "
+# Password reset answers the same whether or not the email is registered.
+ACCOUNT_FORMS = {"reset_password": "azmoodegan.account_forms.NeutralResetPasswordForm"}
+ACCOUNT_SIGNUP_FORM_CLASS = "azmoodegan.signup_form.SignupNameForm"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -176,6 +182,9 @@ MFA_TOTP_ISSUER = "Azmoodegan"
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Persian is the site's language for everyone (azmoodegan.middleware.PersianFirstLocaleMiddleware).
+# English is offered in the footer only when it is complete; until then the selector is hidden.
+LANGUAGE_SELECTOR = env_bool("LANGUAGE_SELECTOR", False)
 TIME_ZONE = "Asia/Tehran"
 USE_I18N = True
 USE_TZ = True
@@ -345,6 +354,38 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "azmoodegan.errors.csrf_failure"
+# Images served from the S3 store (custom domain or endpoint) are allowed by the policy below.
+_s3_image_origins = []
+if S3_BUCKET:
+    if env("S3_CUSTOM_DOMAIN"):
+        _s3_image_origins.append("https://" + env("S3_CUSTOM_DOMAIN"))
+    elif env("S3_ENDPOINT_URL"):
+        _s3_image_origins.append(env("S3_ENDPOINT_URL").rstrip("/"))
+    else:
+        _s3_image_origins.append(f"https://{S3_BUCKET}.s3.amazonaws.com")
+# Content-Security-Policy (django-csp): no inline script anywhere (behaviour lives in static/js/site.js);
+# inline style attributes are allowed. The browser tests fail on any violation (tests/conftest.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *env_list("CSP_IMG_SRC"), *_s3_image_origins],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), magnetometer=(), gyroscope=(), "
+    "accelerometer=(), interest-cohort=()"
+)
+# Pages with personal data or money figures are never stored by browsers or proxies.
+NO_STORE_PATH_PREFIXES = ["/orders/", "/dashboard/", "/wallet/", "/inbox/", "/messages/", "/notifications/",
+                          "/accounts/", "/requests/", "/pay/"]
 
 LOGGING = {
     "version": 1,

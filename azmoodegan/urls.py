@@ -34,6 +34,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+handler400 = "azmoodegan.errors.bad_request"
+handler403 = "azmoodegan.errors.permission_denied"
+handler404 = "azmoodegan.errors.page_not_found"
+handler429 = "azmoodegan.errors.too_many_requests"  # allauth's rate limit answers through this
+handler500 = "azmoodegan.errors.server_error"
+
 if not settings.S3_BUCKET:
     # Public media (avatars, gallery images) from local disk. Behind nginx in production this
     # path is served by nginx itself; private files never live under MEDIA_ROOT.

@@ -5,6 +5,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from azmoodegan.admin import ReadOnlyInline
+from azmoodegan.persian import format_toman
 
 from .models import Account, Leg, Payment, Payout, Transfer
 
@@ -38,9 +39,9 @@ class AccountAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(balance=Sum("legs__amount"))
 
-    @admin.display(description=_("balance (Rials)"), ordering="balance")
+    @admin.display(description=_("balance"), ordering="balance")
     def balance_display(self, obj):
-        return obj.balance or 0
+        return format_toman(obj.balance or 0)
 
 
 @admin.register(Transfer)

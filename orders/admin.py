@@ -27,7 +27,12 @@ from .models import Delivery, Dispute, ExtensionRequest, Order, OrderEvent, Orde
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ("created_at", "actor", "kind", "from_status", "to_status", "note")
+    fields = ("created_at", "actor", "event", "from_status", "to_status", "note")
+    readonly_fields = fields
+
+    @admin.display(description=_("event"))
+    def event(self, obj):
+        return obj.label  # the Persian label, not the raw kind code
 
 
 class OrderFileInline(ReadOnlyInline):

@@ -57,6 +57,10 @@ class RequirementsForm(forms.Form):
                 fields[name] = forms.CharField(
                     label=q.text, required=q.required, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
                 )
+        if self.questions:  # the service already asks its questions: don't ask the same thing twice
+            self.fields["description"].label = _("Anything else the expert should know?")
+            self.fields["description"].help_text = ""
+            self.fields["description"].widget.attrs["rows"] = 3
         # Questions first, in the expert's order, then the description and attachments.
         self.fields = {**fields, **self.fields}
         self.order_fields(list(fields) + ["description", "files"])

@@ -206,6 +206,13 @@ def snippet(text: str, pattern: re.Pattern | None, width: int = 160) -> SafeStri
         return None
     start = max(0, m.start() - width // 3)
     end = min(len(text), start + width)
+    # Whole words only: step forward to a word start and back to a word end.
+    if start > 0:
+        space = text.find(" ", start, m.start())
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", m.end(), end)
+        end = space if space != -1 else end
     piece = text[start:end].replace("\n", " ")
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text) else ""

@@ -117,6 +117,22 @@ class OffsiteRequests(list):
     """URLs the page asked for that are not on our own server."""
 
 
+def _watch_csp(tab):
+    """Record every Content-Security-Policy violation the page reports (the browser logs each)."""
+    tab.csp_violations = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            tab.csp_violations.append(f"{tab.url}: {message.text}")
+
+    tab.on("console", on_console)
+
+
+def _fail_on_csp(tab):
+    if tab.csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(tab.csp_violations), pytrace=False)
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser tab (Persian locale) pointed at the live test server.
@@ -136,8 +152,10 @@ def page(browser, live_server):
 
     tab.on("request", record)
     tab.offsite = offsite
+    _watch_csp(tab)
     yield tab
     context.close()
+    _fail_on_csp(tab)
 
 
 @pytest.fixture
@@ -148,8 +166,10 @@ def mobile_page(browser, live_server):
     )
     tab = context.new_page()
     tab.set_default_timeout(15_000)
+    _watch_csp(tab)
     yield tab
     context.close()
+    _fail_on_csp(tab)
 
 
 def screenshot(page, name: str) -> Path:

@@ -29,5 +29,10 @@ def styled(bound_field):
 
 
 @register.filter
+def is_file(bound_field):
+    return isinstance(bound_field.field.widget, forms.FileInput)
+
+
+@register.filter
 def is_checkbox(bound_field):
     return isinstance(bound_field.field.widget, forms.CheckboxInput)

@@ -55,7 +55,7 @@ def test_pay_and_cancel_at_the_sandbox_bank_then_see_the_wallets(page, mobile_pa
     actions.escrow_refund(order_ref=503, buyer=buyer, amount=400_000)
     page.goto("/wallet/")
     assert page.get_by_test_id("available").inner_text() == "۴۰٬۰۰۰ تومان"
-    assert "بازگشت وجه سفارش #۵۰۳" in page.content()
+    assert "بازگشت وجه سفارش ۵۰۳" in page.content()
     screenshot(page, "escrow-wallet-buyer")
 
     # The buyer confirms order 501: the expert's wallet shows price − commission, pending.

@@ -100,7 +100,7 @@ def test_extension_then_dispute_resolved_with_a_split(page):
     # The buyer sees the outcome on the order page.
     switch_user(page, buyer.email)
     page.goto(f"/orders/{order.pk}/")
-    expect(page.get_by_test_id("status")).to_have_text("تکمیل شده")
+    expect(page.get_by_test_id("status")).to_have_text("تکمیل‌شده")
     outcome = page.get_by_test_id("dispute-outcome")
     expect(outcome).to_contain_text("تقسیم میان خریدار و متخصص")
     expect(page.get_by_test_id("dispute-buyer-amount")).to_have_text(format_toman(500_000))

@@ -56,7 +56,7 @@ def test_order_pay_requirements_deliver_confirm(page, tmp_path):
 
     # Back on our site: the requirements form with a Persian confirmation.
     page.wait_for_url("**/requirements/")
-    expect(page.locator("#az-messages")).to_contain_text("تا تایید دریافت خدمت")
+    expect(page.locator("#az-messages")).to_contain_text("تا تأیید دریافت خدمت")
     order = Order.objects.get(buyer=buyer)
     assert order.status == Order.Status.AWAITING_REQUIREMENTS
     page.get_by_label("قرارداد برای کدام شهر است؟").fill("تهران")
@@ -84,7 +84,7 @@ def test_order_pay_requirements_deliver_confirm(page, tmp_path):
     page.set_input_files("#id_files", str(report))
     screenshot(page, "orders-expert-deliver")
     page.get_by_test_id("deliver").click()
-    expect(page.get_by_test_id("status")).to_have_text("تحویل شده")
+    expect(page.get_by_test_id("status")).to_have_text("تحویل‌شده")
 
     # The buyer downloads the delivery and confirms.
     switch_user(page, buyer.email)
@@ -98,8 +98,8 @@ def test_order_pay_requirements_deliver_confirm(page, tmp_path):
     screenshot(page, "orders-buyer-delivered-360")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_test_id("confirm").click()
-    expect(page.get_by_test_id("status")).to_have_text("تکمیل شده")
-    expect(page.get_by_test_id("timeline")).to_contain_text("تایید شد")
+    expect(page.get_by_test_id("status")).to_have_text("تکمیل‌شده")
+    expect(page.get_by_test_id("timeline")).to_contain_text("تأیید شد")
     screenshot(page, "orders-completed")
 
     # The expert's wallet shows price − commission, in Persian digits.

@@ -86,7 +86,7 @@ def test_both_parties_and_staff_see_the_order_and_its_files():
 def test_buyer_page_shows_confirm_and_money_sentence():
     order = f.delivered_order(price=1_200_000)
     html = client_for(order.buyer).get(f"/orders/{order.pk}/").content.decode()
-    assert "تایید دریافت خدمت" in html
+    assert "تأیید دریافت خدمت" in html
     assert "۱۲۰٬۰۰۰ تومان" in html
     assert "نزد آزمودگان" in html
     assert "تاریخچه" in html
@@ -130,7 +130,7 @@ def test_checkout_page_and_pay_redirects_to_sandbox(settings):
     package = f.package(price=1_000_000, delivery_days=4, revisions=None)
     buyer = client_for(UserFactory())
     html = buyer.get(f"/orders/checkout/{package.pk}/").content.decode()
-    for text in ("۱۰۰٬۰۰۰ تومان", "۵٬۰۰۰ تومان", "۱۰۵٬۰۰۰ تومان", "۴ روز", "نامحدود", "تا وقتی دریافت خدمت را تایید کنید"):
+    for text in ("۱۰۰٬۰۰۰ تومان", "۵٬۰۰۰ تومان", "۱۰۵٬۰۰۰ تومان", "۴ روز", "نامحدود", "تا وقتی دریافت خدمت را تأیید کنید"):
         assert text in html, text
     assert 'data-testid="pay-wallet"' not in html
     response = buyer.post(f"/orders/checkout/{package.pk}/", {"method": "gateway"})
@@ -162,7 +162,7 @@ def test_callback_lands_on_requirements_with_persian_message_or_explains_failure
     charge_decide(authority=payment.authority, pay=True)
     response = buyer.get(f"/orders/{order.pk}/payment/callback/", f.callback_params(payment), follow=True)
     assert response.redirect_chain[-1][0] == f"/orders/{order.pk}/requirements/"
-    assert "تا تایید دریافت خدمت" in response.content.decode()
+    assert "تا تأیید دریافت خدمت" in response.content.decode()
     forged = buyer.get(f"/orders/{order.pk}/payment/callback/", {"Authority": "nope", "Status": "OK"}, follow=True)
     assert "معتبر نیست" in forged.content.decode()
 
