@@ -96,9 +96,17 @@ def search_hits(context, services) -> list[tuple]:
     ]
 
 
+WORK_NAMESPACES = frozenset({"orders", "messaging", "escrow", "notifications"})
+
+
 @register.simple_tag(takes_context=True)
 def compare_state(context) -> dict:
     """The compare list of the current visitor, for the bar (no database query)."""
     request = context.get("request")
     items = compare_items(request.session) if request is not None and hasattr(request, "session") else []
-    return {"items": items, "count": len(items), "max": MAX_COMPARE, "full": len(items) >= MAX_COMPARE}
+    match = getattr(request, "resolver_match", None)
+    # The bar is for shopping: not on the compare page itself, nor where a person works on an order,
+    # a conversation, their wallet or notices (it would sit over those pages' own buttons).
+    shown = bool(items) and not (match and (match.url_name == "compare" or match.namespace in WORK_NAMESPACES))
+    return {"items": items, "count": len(items) if shown else 0, "max": MAX_COMPARE,
+            "full": len(items) >= MAX_COMPARE}

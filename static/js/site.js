@@ -22,6 +22,15 @@
     if (question && !window.confirm(question)) e.preventDefault();
   }, true);
 
+  // <div hx-trigger="every …" data-az-visible-only>: poll only while the tab is visible (the page's
+  // policy forbids htmx's evaluated trigger filters, so the check lives here).
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var el = e.detail && e.detail.elt;
+    if (el && el.hasAttribute && el.hasAttribute("data-az-visible-only") && document.visibilityState !== "visible") {
+      e.preventDefault();
+    }
+  });
+
   // Service gallery: a thumbnail shows its image in the main frame.
   document.addEventListener("click", function (e) {
     var btn = e.target.closest && e.target.closest(".az-gallery-thumbs button");
