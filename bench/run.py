@@ -101,6 +101,8 @@ def setup_environment() -> dict:
         "CACHE_KEY_PREFIX": os.environ.get("BENCH_CACHE_PREFIX", "bench"),
         "BENCH_CEILING": "1",
         "CELERY_TASK_ALWAYS_EAGER": "1",
+        "PAYMENT_GATEWAY": "sandbox",
+        "ALLOW_SANDBOX_PAYMENTS": "1",
     }
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "azmoodegan.settings")

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EscrowConfig(AppConfig):
     name = "escrow"
     verbose_name = _("Escrow and ledger")
+
+    def ready(self):
+        from . import notifications, system_checks  # noqa: F401

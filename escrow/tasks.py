@@ -17,3 +17,12 @@ def reconcile_payments_task() -> dict:
     from .actions import payments_reconcile
 
     return payments_reconcile()
+
+
+@shared_task
+def dispatch_payouts_task() -> int:
+    """Hand requested withdrawals to the payout provider, one batch per run; returns its size."""
+    from .actions import payouts_dispatch
+
+    batch = payouts_dispatch()
+    return batch.count if batch else 0
