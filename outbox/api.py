@@ -65,8 +65,17 @@ def kick() -> None:
     """Ask a worker to drain now. Never raises: with the broker down, the beat task drains later."""
     from .tasks import drain_task
 
+    if drain_task.app.conf.task_always_eager:
+        drain_task.apply()
+        return
     try:
-        drain_task.apply_async(retry=False)
+        # A connection of its own that gives up at once: with the broker down the request must not
+        # wait out kombu's default retries (about six seconds).
+        with drain_task.app.connection_for_write(
+            transport_options={"max_retries": 1, "interval_start": 0, "interval_step": 0.1},
+            connect_timeout=1,
+        ) as connection:
+            drain_task.apply_async(retry=False, connection=connection)
     except Exception:  # noqa: BLE001 - the broker being down must never reach the user
         logger.warning("outbox: could not ask a worker to drain now; the periodic drain will", exc_info=True)
 
