@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from outbox import api
