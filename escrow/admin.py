@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from azmoodegan.admin import ReadOnlyInline
 from azmoodegan.persian import to_persian_digits
 
 from .actions import payout_mark_failed, payout_mark_paid
@@ -28,18 +29,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class LegInline(admin.TabularInline):
+class LegInline(ReadOnlyInline):
     model = Leg
     fields = ("account", "amount")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("account", "account__owner")
@@ -79,19 +71,10 @@ class PaymentAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
-class PayoutInline(admin.TabularInline):
+class PayoutInline(ReadOnlyInline):
     model = Payout
     fields = ("id", "user", "amount", "sheba", "status", "provider_ref", "decided_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 def _may_pay(request) -> bool:

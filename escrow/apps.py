@@ -6,5 +6,8 @@ class EscrowConfig(AppConfig):
     name = "escrow"
     verbose_name = _("Escrow and ledger")
 
-    def ready(self):
+    def ready(self) -> None:
         from . import notifications, system_checks  # noqa: F401
+        from .checks import register_escrow_checks
+
+        register_escrow_checks()

@@ -4,25 +4,25 @@ from celery import shared_task
 
 
 @shared_task
-def clear_pending_task() -> int:
+def earnings_clear_task() -> int:
     """Move expert earnings older than CLEARANCE_DAYS from pending to available."""
-    from .actions import clear_pending
+    from .actions import earnings_clear
 
-    return clear_pending()
+    return earnings_clear()
 
 
 @shared_task
-def reconcile_payments_task() -> dict:
+def payment_reconcile_task() -> dict:
     """Ask the bank about payments left in `initiated`/`verifying` and record the answers."""
-    from .actions import payments_reconcile
+    from .actions import payment_reconcile
 
-    return payments_reconcile()
+    return payment_reconcile()
 
 
 @shared_task
-def dispatch_payouts_task() -> int:
+def payout_dispatch_task() -> int:
     """Hand requested withdrawals to the payout provider, one batch per run; returns its size."""
-    from .actions import payouts_dispatch
+    from .actions import payout_dispatch
 
-    batch = payouts_dispatch()
+    batch = payout_dispatch()
     return batch.count if batch else 0

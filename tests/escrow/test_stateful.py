@@ -131,8 +131,8 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(days=st.integers(0, 5))
     def time_passes_and_clearance_runs(self, days):
         self.now += dt.timedelta(days=days)
-        actions.clear_pending(now=self.now)
-        actions.clear_pending(now=self.now)
+        actions.earnings_clear(now=self.now)
+        actions.earnings_clear(now=self.now)
 
     @rule(fraction=st.integers(1, 100), paid=st.booleans(), through_batch=st.booleans())
     def withdraw(self, fraction, paid, through_batch):
@@ -148,7 +148,7 @@ class LedgerMachine(RuleBasedStateMachine):
             # The beat task hands it to the (fake) payout provider, which pays or refuses it.
             FakePayoutProvider.failing = set() if paid else {sheba}
             try:
-                batch = actions.payouts_dispatch(provider=FakePayoutProvider())
+                batch = actions.payout_dispatch(provider=FakePayoutProvider())
             finally:
                 FakePayoutProvider.failing = set()
             assert batch is not None and batch.count == 1

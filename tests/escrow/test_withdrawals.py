@@ -111,7 +111,7 @@ def test_fake_provider_pays_or_returns_each_in_one_transfer(expert, django_captu
     FakePayoutProvider.failing = {OTHER_SHEBA}
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            batch = actions.payouts_dispatch(provider=FakePayoutProvider())
+            batch = actions.payout_dispatch(provider=FakePayoutProvider())
     finally:
         FakePayoutProvider.failing = set()
     assert (batch.count, batch.total, batch.provider) == (2, 2_000_000, "fake")
@@ -126,7 +126,7 @@ def test_fake_provider_pays_or_returns_each_in_one_transfer(expert, django_captu
     assert Notification.objects.filter(recipient=expert, kind="withdrawal_paid").count() == 1
     assert Notification.objects.filter(recipient=buyer, kind="withdrawal_failed").count() == 1
     assert sorted(m.to[0] for m in mail.outbox) == sorted([expert.email, buyer.email])
-    assert actions.payouts_dispatch(provider=FakePayoutProvider()) is None  # nothing left
+    assert actions.payout_dispatch(provider=FakePayoutProvider()) is None  # nothing left
     assert not any(run_checks().values())
 
 
@@ -143,7 +143,7 @@ def test_a_bad_row_in_a_batch_is_logged_and_the_others_are_paid(expert, caplog, 
         return real(payout_id, **kwargs)
 
     monkeypatch.setattr(actions, "_payout_finish", broken)
-    actions.payouts_dispatch(provider=FakePayoutProvider())
+    actions.payout_dispatch(provider=FakePayoutProvider())
     assert "left for the next run" in caplog.text
     assert Payout.objects.get(pk=b.pk).status == Payout.Status.PAID
     assert Payout.objects.get(pk=a.pk).status == Payout.Status.PROCESSING  # staff or a retry finishes it
@@ -157,7 +157,7 @@ def test_manual_provider_batch_exports_a_paya_csv_and_staff_mark_rows_in_the_adm
     fund(second, 1_000_000)
     a = actions.payout_request(user=expert, amount=1_200_000, sheba=SHEBA)
     b = actions.payout_request(user=second, amount=1_000_000, sheba=OTHER_SHEBA)
-    batch = actions.payouts_dispatch(provider=ManualPayoutProvider())
+    batch = actions.payout_dispatch(provider=ManualPayoutProvider())
     assert set(batch.payouts.values_list("status", flat=True)) == {Payout.Status.PROCESSING}
     assert ledger.user_balances(expert)["in_flight"] == 1_200_000
 
