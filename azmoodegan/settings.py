@@ -283,6 +283,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escrow.tasks.payout_dispatch_task",
         "schedule": crontab(minute="*/30"),
     },
+    "orders-expire-unpaid": {
+        "task": "orders.tasks.order_expire_unpaid_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    "orders-cancellation-lapse": {
+        "task": "orders.tasks.order_cancellation_lapse_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "orders-auto-complete-delivered": {
         "task": "orders.tasks.order_auto_complete_task",
         "schedule": crontab(minute="*/30"),

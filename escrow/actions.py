@@ -35,9 +35,11 @@ RECONCILE_AFTER = dt.timedelta(minutes=20)
 RAW_KEEP = 20  # gateway answers kept per payment
 
 
-def commission_calculate(amount: int) -> int:
-    """The platform's commission on `amount` Rials (COMMISSION_PERCENT, rounded down)."""
-    return int(amount) * int(settings.COMMISSION_PERCENT) // 100
+def commission_calculate(amount: int, percent: int | None = None) -> int:
+    """The platform's commission on `amount` Rials, rounded down: `percent` (the order's snapshot)
+    or, for a new order, COMMISSION_PERCENT."""
+    percent = settings.COMMISSION_PERCENT if percent is None else percent
+    return int(amount) * int(percent) // 100
 
 
 def buyer_fee_calculate(amount: int) -> int:
@@ -253,7 +255,8 @@ def escrow_pay_from_wallet(*, order_ref: int, buyer, amount: int) -> Transfer:
     )
 
 
-def escrow_release(*, order_ref: int, expert, buyer, amount: int, platform_fee: int = 0, actor=None) -> Transfer:
+def escrow_release(*, order_ref: int, expert, buyer, amount: int, platform_fee: int = 0, actor=None,
+                   commission_percent: int | None = None) -> Transfer:
     """Release an order's price to the expert: price − commission to their pending balance, the
     commission (plus any buyer fee held in escrow, `platform_fee`) to platform revenue.
 
@@ -262,7 +265,7 @@ def escrow_release(*, order_ref: int, expert, buyer, amount: int, platform_fee: 
     """
     amount = _positive(amount)
     platform_fee = int(platform_fee)
-    commission = commission_calculate(amount)
+    commission = commission_calculate(amount, commission_percent)
     return ledger.post_transfer(
         key=f"release:{order_ref}", kind=Transfer.Kind.RELEASE, order_ref=order_ref, actor=actor or buyer,
         legs=[
@@ -287,6 +290,7 @@ def escrow_refund(*, order_ref: int, buyer, amount: int, n: int | str = 1, actor
 
 def escrow_split(
     *, order_ref: int, buyer, expert, buyer_amount: int, expert_amount: int, platform_fee: int = 0, actor=None,
+    commission_percent: int | None = None,
 ) -> Transfer:
     """Settle a dispute: part of the escrow back to the buyer, part to the expert (minus commission).
 
@@ -295,7 +299,7 @@ def escrow_split(
     buyer_amount, expert_amount, platform_fee = int(buyer_amount), int(expert_amount), int(platform_fee)
     if buyer_amount < 0 or expert_amount < 0 or buyer_amount + expert_amount <= 0:
         raise EscrowError(_("The amounts of a settlement must not be negative."), code="bad_split")
-    commission = commission_calculate(expert_amount)
+    commission = commission_calculate(expert_amount, commission_percent)
     return ledger.post_transfer(
         key=f"split:{order_ref}", kind=Transfer.Kind.SPLIT, order_ref=order_ref, actor=actor,
         legs=[

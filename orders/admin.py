@@ -126,7 +126,8 @@ class OrderAdmin(admin.ModelAdmin):
                                   messages.SUCCESS)
                 return redirect(change_url)
         held = ledger.escrow_balance(order.pk)
-        release = actions.dispute_settlement(Dispute.Outcome.RELEASE, held=held, buyer_fee=order.buyer_fee)
+        release = actions.dispute_settlement(Dispute.Outcome.RELEASE, held=held, buyer_fee=order.buyer_fee,
+                                             commission_percent=order.commission_percent)
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Resolve the dispute of order %(id)s") % {"id": to_persian_digits(order.pk)},
