@@ -144,6 +144,10 @@ def payment_callback(request, pk: int):
         messages.error(request, _("This payment result is not valid. If money was taken, the bank returns it."))
         return redirect(order)
     order.refresh_from_db()
+    if payment.status == Payment.Status.PAID and actions.payment_went_to_wallet(order, payment):
+        # Paid twice (another tab) or after the order was cancelled: the money is in the wallet.
+        messages.info(request, actions.payment_outcome(order, payment))
+        return redirect(order)
     if payment.status == Payment.Status.PAID and order.status == Order.Status.AWAITING_REQUIREMENTS:
         messages.success(request, _("Payment received. Your money is held safely by Azmoodegan until you confirm delivery. Now tell the expert what you need."))
         return redirect("orders:requirements", order.pk)

@@ -31,6 +31,7 @@ from .checkout import (
     order_pay_start,
     order_payment_callback,
     payment_outcome,
+    payment_went_to_wallet,
 )
 from .closing import order_auto_complete, order_cancel, order_confirm
 from .disputes import (
@@ -60,6 +61,7 @@ __all__ = [
     "order_dispute_respond",
     "order_expire_unpaid",
     "payment_outcome",
+    "payment_went_to_wallet",
     "Settlement",
     "dispute_settlement",
     "dispute_shareable",

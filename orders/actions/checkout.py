@@ -230,17 +230,21 @@ def order_expire_unpaid(*, now: dt.datetime | None = None) -> int:
     return done
 
 
+def payment_went_to_wallet(order: Order, payment: Payment) -> bool:
+    """True when a paid payment was returned to the buyer's wallet instead of paying the order."""
+    from escrow.models import Transfer
+
+    return payment.status == Payment.Status.PAID and Transfer.objects.filter(
+        idempotency_key=f"refund:{order.pk}:payment-{payment.pk}").exists()
+
+
 def payment_outcome(order: Order, payment: Payment) -> str:
     """Where the buyer's money went after a payment, in a true Persian sentence.
 
     A payment for an order that no longer waited for it (paid in another tab, cancelled or
     expired meanwhile) went to the buyer's wallet, not to the order.
     """
-    from escrow.models import Transfer
-
-    if payment.status == Payment.Status.PAID and Transfer.objects.filter(
-        idempotency_key=f"refund:{order.pk}:payment-{payment.pk}"
-    ).exists():
+    if payment_went_to_wallet(order, payment):
         if order.status == S.CANCELLED:
             return _("Your payment was received after this order had been cancelled, so the whole amount was put "
                      "in your wallet. You can use it for another order or withdraw it to your bank account.")
