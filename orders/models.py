@@ -38,7 +38,8 @@ class Order(models.Model):
         Status.PENDING_PAYMENT: {Status.AWAITING_REQUIREMENTS, Status.CANCELLED},
         Status.AWAITING_REQUIREMENTS: {Status.IN_PROGRESS, Status.CANCELLED},
         Status.IN_PROGRESS: {Status.DELIVERED, Status.CANCELLED, Status.DISPUTED},
-        Status.DELIVERED: {Status.COMPLETED, Status.REVISION_REQUESTED, Status.DISPUTED},
+        # Cancelled from delivered only by mutual agreement (order_cancellation_answer).
+        Status.DELIVERED: {Status.COMPLETED, Status.REVISION_REQUESTED, Status.DISPUTED, Status.CANCELLED},
         Status.REVISION_REQUESTED: {Status.DELIVERED, Status.CANCELLED, Status.DISPUTED},
         Status.COMPLETED: set(),
         Status.CANCELLED: set(),

@@ -304,3 +304,16 @@ def test_confirming_takes_a_second_step_without_javascript():
     assert buyer.post(f"/orders/{order.pk}/confirm/", {"confirmed": "1"}).status_code == 302
     assert Order.objects.get(pk=order.pk).status == S.COMPLETED
     assert client_for(order.expert).get(f"/orders/{order.pk}/confirm/").status_code == 404
+
+
+def test_a_delivered_order_can_be_cancelled_by_agreement():
+    order = f.delivered_order(price=1_000_000)
+    request = actions.order_cancellation_request(order_id=order.pk, actor=order.expert, reason="اشتباه فهمیدم")
+    actions.order_cancellation_answer(order_id=order.pk, actor=order.buyer, request_id=request.pk, accept=True)
+    order.refresh_from_db()
+    assert order.status == S.CANCELLED
+    assert ledger.user_balances(order.buyer)["available"] == order.total
+    # The buyer alone still cannot cancel a delivered order.
+    other = f.delivered_order()
+    with pytest.raises(OrderError):
+        actions.order_cancel(order_id=other.pk, actor=other.buyer)
