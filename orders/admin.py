@@ -137,6 +137,7 @@ class OrderAdmin(admin.ModelAdmin):
             "release_net": format_toman(release.expert_net),
             "commission": format_toman(release.commission),
             "events": order.events.select_related("actor").order_by("created_at", "id"),
+            "evidence": order.files.filter(kind=OrderFile.Kind.EVIDENCE).order_by("created_at", "id"),
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/orders/order/resolve_dispute.html", context)

@@ -145,6 +145,11 @@ class CancellationRequestForm(forms.Form):
         error_messages={"required": _("Write why you want to cancel, so the other side can decide.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        # Other forms on the order page have a `reason` too: ids of its own keep labels unambiguous.
+        kwargs.setdefault("auto_id", "id_cancellation_%s")
+        super().__init__(*args, **kwargs)
+
 
 class CancellationAnswerForm(forms.Form):
     request_id = forms.IntegerField(widget=forms.HiddenInput)

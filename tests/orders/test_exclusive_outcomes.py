@@ -71,10 +71,10 @@ def test_confirm_mutual_cancel_dispute_and_auto_complete_race_to_exactly_one_out
             # The dispute won the race: staff settle it with a split, while the buyer tries to confirm
             # and a second staff member refunds. Exactly one settles.
             other_staff = UserFactory(is_staff=True)
-            run_concurrently(lambda i, order=order: [
+            run_concurrently(lambda i, order=order, other_staff=other_staff: [
                 lambda: actions.order_dispute_resolve(order_id=order.pk, actor=staff, outcome="split",
                                                       buyer_amount=400_000, note="نیمی"),
-                lambda: actions.order_dispute_resolve(order_id=order.pk, actor=other_staff, outcome="refund",
+                lambda other=other_staff: actions.order_dispute_resolve(order_id=order.pk, actor=other, outcome="refund",
                                                       note="همه"),
                 lambda: actions.order_confirm(order_id=order.pk, actor=order.buyer),
                 lambda: actions.order_auto_complete(),

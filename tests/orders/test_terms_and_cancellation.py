@@ -176,7 +176,7 @@ def test_mutual_cancellation_accepted_refunds_everything_in_one_transfer(setting
     order = f.in_progress_order(price=1_000_000)
     expert, buyer = client_for(order.expert), client_for(order.buyer)
     response = expert.post(f"/orders/{order.pk}/cancellation/", {"reason": ""})
-    assert response.status_code == 200 and 'id="id_reason_error"' in response.content.decode()
+    assert response.status_code == 200 and 'id="id_cancellation_reason_error"' in response.content.decode()
     assert expert.post(f"/orders/{order.pk}/cancellation/", {"reason": "منابع لازم را ندارم"}).status_code == 302
     request = CancellationRequest.objects.get()
     assert abs(request.expires_at - request.created_at - dt.timedelta(hours=48)) < dt.timedelta(seconds=5)
