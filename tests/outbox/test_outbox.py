@@ -154,3 +154,37 @@ def test_with_the_broker_down_actions_commit_pages_render_and_every_email_goes_o
     time.sleep(0.5)  # let the second drain finish too
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
     assert Message.objects.filter(sent_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_whole_order_journey_with_the_broker_down_sends_every_email_once_when_it_is_back(
+    celery_worker_real, broker_down, client
+):
+    from escrow.checks import run_checks
+    from orders import actions
+    from orders.models import Order
+    from tests.orders import factories as f
+
+    mail.outbox.clear()
+    order = f.delivered_order(price=1_000_000)  # paid at the (sandbox) bank, requirements, delivery
+    client.force_login(order.buyer)
+    response = client.post(f"/orders/{order.pk}/confirm/", {"confirmed": "1"})
+    assert response.status_code == 302
+    assert Order.objects.get(pk=order.pk).status == Order.Status.COMPLETED
+    assert client.get(f"/orders/{order.pk}/").status_code == 200
+    assert not any(run_checks().values())
+    assert mail.outbox == []
+    waiting = Message.objects.filter(sent_at__isnull=True).count()
+    assert waiting >= 4  # paid, requirements, delivered, completed
+
+    broker_down()
+    drain_task.delay()
+    deadline = time.monotonic() + 20
+    while Message.objects.filter(sent_at__isnull=True).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    drain_task.delay()
+    time.sleep(1)
+    sent = Counter((m.to[0], m.subject) for m in mail.outbox)
+    assert len(mail.outbox) == waiting and set(sent.values()) == {1}
+    assert {m.to[0] for m in mail.outbox} == {order.buyer.email, order.expert.email}
+    assert actions  # the journey went through the real actions
