@@ -359,6 +359,10 @@ def _clear_account(account_id: int, cutoff: dt.datetime) -> int:
 # --- Withdrawals ---------------------------------------------------------------------------------
 
 
+# A payout sent to the provider without a recorded result is asked about again after this long.
+PAYOUT_RECHECK_AFTER = dt.timedelta(minutes=15)
+
+
 def withdrawal_minimum() -> int:
     """The smallest withdrawal in Rials (WITHDRAWAL_MIN_TOMAN)."""
     return int(settings.WITHDRAWAL_MIN_TOMAN) * 10
@@ -466,6 +470,13 @@ def payout_dispatch(*, batch_size: int | None = None, provider=None) -> PayoutBa
 
     provider = provider or get_payout_provider()
     size = int(batch_size or settings.PAYOUT_BATCH_SIZE)
+    # Results never recorded on an earlier run (a crash, a bad row): ask the provider again.
+    stuck = list(Payout.objects.filter(
+        status=Payout.Status.PROCESSING, batch__provider=provider.name,
+        updated_at__lt=timezone.now() - PAYOUT_RECHECK_AFTER,
+    ).order_by("id")[:size])
+    if stuck:
+        _payout_record(provider.check(stuck))
     with transaction.atomic(durable=True):
         rows = list(
             Payout.objects.select_for_update(skip_locked=True).filter(status=Payout.Status.REQUESTED)
@@ -479,7 +490,12 @@ def payout_dispatch(*, batch_size: int | None = None, provider=None) -> PayoutBa
         Payout.objects.filter(pk__in=[pk for pk, _a in rows]).update(
             status=Payout.Status.PROCESSING, batch=batch, updated_at=timezone.now()
         )
-    for result in provider.submit(batch):
+    _payout_record(provider.submit(batch))
+    return batch
+
+
+def _payout_record(results) -> None:
+    for result in results:
         try:
             if result.paid:
                 payout_mark_paid(payout_id=result.payout_id, provider_ref=result.reference)
@@ -488,4 +504,3 @@ def payout_dispatch(*, batch_size: int | None = None, provider=None) -> PayoutBa
         except Exception:
             logger.exception("payout %s: recording the provider's answer failed; left for the next run",
                              result.payout_id)
-    return batch

@@ -55,6 +55,14 @@ class PayoutProvider:
         """Send the batch's payouts; yield the results known now (the rest are reported later)."""
         raise NotImplementedError
 
+    def check(self, payouts: Iterable[Payout]) -> Iterable[PayoutResult]:
+        """Ask again about payouts sent earlier whose result was never recorded (a crash, a bad row).
+
+        Keyed by our reference `AZ<payout id>`, so asking twice never pays twice. The manual
+        provider knows nothing: staff mark those rows in the admin.
+        """
+        return []
+
 
 class ManualPayoutProvider(PayoutProvider):
     """Staff pay the batch through the bank's group transfer and mark rows in the admin."""
@@ -71,12 +79,17 @@ class FakePayoutProvider(PayoutProvider):
     name = "fake"
     failing: set[str] = set()
 
+    def _result(self, payout: Payout) -> PayoutResult:
+        if payout.sheba in self.failing:
+            return PayoutResult(payout.pk, False, f"FAKE-{payout.pk}", "The bank refused this Sheba.")
+        return PayoutResult(payout.pk, True, f"FAKE-{payout.pk}")
+
     def submit(self, batch: PayoutBatch) -> Iterable[PayoutResult]:
         for payout in batch.payouts.order_by("id"):
-            if payout.sheba in self.failing:
-                yield PayoutResult(payout.pk, False, f"FAKE-{payout.pk}", "The bank refused this Sheba.")
-            else:
-                yield PayoutResult(payout.pk, True, f"FAKE-{payout.pk}")
+            yield self._result(payout)
+
+    def check(self, payouts: Iterable[Payout]) -> Iterable[PayoutResult]:
+        return [self._result(payout) for payout in payouts]
 
 
 PROVIDERS = {"manual": ManualPayoutProvider, "fake": FakePayoutProvider}

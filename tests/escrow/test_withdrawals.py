@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import itertools
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from escrow import actions, ledger
 from escrow.checks import run_checks
@@ -148,8 +150,13 @@ def test_a_bad_row_in_a_batch_is_logged_and_the_others_are_paid(expert, caplog, 
     assert Payout.objects.get(pk=b.pk).status == Payout.Status.PAID
     assert Payout.objects.get(pk=a.pk).status == Payout.Status.PROCESSING  # staff or a retry finishes it
     monkeypatch.setattr(actions, "_payout_finish", real)
-    actions.payout_mark_paid(payout_id=a.pk)
+    assert actions.payout_dispatch(provider=FakePayoutProvider()) is None  # too soon to ask again
+    assert Payout.objects.get(pk=a.pk).status == Payout.Status.PROCESSING
+    Payout.objects.filter(pk=a.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=16))
+    actions.payout_dispatch(provider=FakePayoutProvider())  # the next run asks the provider again
     assert Payout.objects.get(pk=a.pk).status == Payout.Status.PAID
+    assert Transfer.objects.filter(kind=Transfer.Kind.PAYOUT_DONE).count() == 2
+    assert not any(run_checks().values())
 
 
 def test_manual_provider_batch_exports_a_paya_csv_and_staff_mark_rows_in_the_admin(expert, admin_client):
@@ -244,3 +251,24 @@ def test_concurrent_double_submits_of_one_form_make_one_withdrawal():
         )
         assert errors == [] and len(set(results)) == 1
         assert ledger.user_balances(user)["available"] == 3_000_000
+
+
+def test_wallet_queries_stay_constant_with_many_withdrawals(client, expert, django_assert_max_num_queries):
+    from django.db import reset_queries
+
+    actions.payout_request(user=expert, amount=1_000_000, sheba=SHEBA)
+    client.force_login(expert)
+    client.get(reverse("escrow:wallet"))
+    reset_queries()
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("escrow:wallet"))
+    baseline = len(few.captured_queries)
+    fund(expert, 30_000_000)
+    for _ in range(15):
+        payout = actions.payout_request(user=expert, amount=1_000_000, sheba=SHEBA)
+        actions.payout_mark_paid(payout_id=payout.pk)
+    reset_queries()
+    with django_assert_max_num_queries(baseline):
+        html = client.get(reverse("escrow:wallet")).content.decode()
+    assert html.count('data-testid="withdrawal"') == 10  # the latest ten
+    print("wallet queries with 1 and 16 withdrawals:", baseline)
