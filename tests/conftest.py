@@ -155,6 +155,15 @@ def login(page, email: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+@pytest.fixture
+def real_password_hasher(settings):
+    """Production's password hashers for one test (every other test uses the fast MD5 hasher)."""
+    from django.conf import global_settings
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    return settings.PASSWORD_HASHERS[0]
+
+
 def pytest_configure(config):
     """Hash test passwords with a fast hasher (the production hasher costs ~0.5 s per user)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

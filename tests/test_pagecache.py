@@ -53,16 +53,22 @@ def test_pausing_a_service_removes_it_from_cached_pages(client):
 def test_each_visitor_gets_a_token_of_their_own_that_works():
     service = published_service()
     url = service.get_absolute_url()
+    toggle = reverse("search:compare_toggle", args=[service.pk])
     alice, bob = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     alice_token = token_in(alice.get(url).content.decode())
     bob_token = token_in(bob.get(url).content.decode())  # served from the cache
-    assert alice_token != bob_token
-    response = bob.post(reverse("search:compare_toggle", args=[service.pk]),
-                        {"csrfmiddlewaretoken": bob_token, "action": "add", "next": url})
-    assert response.status_code in (200, 302)
+    # A token from alice's page is worthless on bob's session: the cache shared no secret.
+    refused = bob.post(toggle, {"csrfmiddlewaretoken": alice_token, "action": "add", "next": url})
+    assert refused.status_code == 403
+    assert 'aria-pressed="true"' not in bob.get(url).content.decode()
+    # Each visitor's own token is accepted on their own session.
+    response = bob.post(toggle, {"csrfmiddlewaretoken": bob_token, "action": "add", "next": url})
+    assert response.status_code == 302
     # With something to compare, bob's pages are rendered for him alone.
     assert 'aria-pressed="true"' in bob.get(url).content.decode()
     assert 'aria-pressed="true"' not in alice.get(url).content.decode()
+    assert alice.post(toggle, {"csrfmiddlewaretoken": alice_token, "action": "add", "next": url}).status_code == 302
+    assert 'aria-pressed="true"' in alice.get(url).content.decode()
 
 
 def test_signed_in_users_and_pending_messages_are_never_cached(client):

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from ..conftest import screenshot
 from .test_email_flow import wait_for_mail
@@ -12,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Safe-and-sound-1405"
 
 
-def test_signup_verify_login_become_expert(page, live_server, celery_worker_real):
+def test_signup_verify_login_become_expert(page, live_server, celery_worker_real, real_password_hasher):
     page.goto("/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "fa"
@@ -54,6 +55,15 @@ def test_signup_verify_login_become_expert(page, live_server, celery_worker_real
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
+    # Signed in with the password stored by production's hasher (the other tests use a fast one).
+    expect(page.get_by_test_id("user-menu")).to_be_visible()
+    from django.contrib.auth.hashers import identify_hasher
+
+    from accounts.models import User
+
+    hasher = identify_hasher(User.objects.get(email="sima@example.com").password)
+    assert f"{type(hasher).__module__}.{type(hasher).__name__}" == real_password_hasher
+    assert hasher.algorithm != "md5"
 
     page.get_by_role("link", name="متخصص شوید").first.click()
     page.fill("#id_display_name", "سیما نوری")

@@ -1,9 +1,6 @@
 """Races with real threads on real PostgreSQL: one release per order, one credit per payment."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 
 from escrow import ledger
@@ -12,32 +9,12 @@ from escrow.gateways.sandbox import charge_decide
 from escrow.models import Payment, Transfer
 from orders import actions
 from orders.models import Order, OrderEvent
+from tests.concurrency import run_concurrently
 
 from . import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
 N = 20
-
-
-def run_concurrently(func, n=N):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results.append(func(i))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted on
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results, errors
 
 
 def test_twenty_concurrent_confirm_requests_release_once():

@@ -9,9 +9,9 @@ from orders import actions
 from orders.exceptions import OrderTransitionError
 from orders.models import Dispute, Order, OrderEvent
 from tests.accounts.factories import UserFactory
+from tests.concurrency import run_concurrently
 
 from . import factories as f
-from .test_concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
