@@ -12,7 +12,7 @@ COPY pyproject.toml constraints.txt ./
 RUN pip install -c constraints.txt . && rm -rf build *.egg-info
 COPY . .
 RUN DEBUG=1 DATABASE_URL=postgres://build/build REDIS_URL=redis://build:6379/0 python manage.py compilemessages --ignore .venv \
- && DEBUG=0 SECRET_KEY=build-only-not-secret DATABASE_URL=postgres://build/build REDIS_URL=redis://build:6379/0 \
+ && DEBUG=0 SECRET_KEY=build-only-not-secret PAYMENT_GATEWAY=zarinpal DATABASE_URL=postgres://build/build REDIS_URL=redis://build:6379/0 \
     python manage.py collectstatic --noinput \
  && mkdir -p /app/.data && chown -R app:app /app/.data
 

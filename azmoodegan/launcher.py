@@ -283,6 +283,8 @@ TEST_ENVIRONMENT = {
     "CELERY_TASK_DEFAULT_QUEUE": "azmoodegan-test",
     "CELERY_TASK_ALWAYS_EAGER": "1",
     "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+    "PAYMENT_GATEWAY": "sandbox",
+    "ALLOW_SANDBOX_PAYMENTS": "1",
 }
 
 

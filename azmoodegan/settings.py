@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "buyer_requests",
     "notifications",
     "home",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "azmoodegan.nul.NulByteMiddleware",
 ]
 
 ROOT_URLCONF = "azmoodegan.urls"
@@ -287,6 +289,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "home.tasks.flush_service_counters",
         "schedule": crontab(minute="*/5"),
     },
+    "outbox-drain": {
+        "task": "outbox.tasks.drain_task",
+        "schedule": 60.0,
+    },
+    "escrow-payout-dispatch": {
+        "task": "escrow.tasks.payout_dispatch_task",
+        "schedule": crontab(minute="*/30"),
+    },
+    "orders-expire-unpaid": {
+        "task": "orders.tasks.order_expire_unpaid_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    "orders-cancellation-lapse": {
+        "task": "orders.tasks.order_cancellation_lapse_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "orders-auto-complete-delivered": {
         "task": "orders.tasks.order_auto_complete_task",
         "schedule": crontab(minute="*/30"),
@@ -310,7 +328,12 @@ CELERY_BEAT_SCHEDULE |= {
 NOTIFICATION_DIGEST_DELAY_MINUTES = env_int("NOTIFICATION_DIGEST_DELAY_MINUTES", 5)
 
 # --- Marketplace rules (DESIGN.md §3, §4, §7) ---------------------------------------------------
-PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", "sandbox")
+# Production never takes fake money: with DEBUG off the gateway must be named (like SECRET_KEY),
+# and the deploy check refuses `sandbox` unless ALLOW_SANDBOX_PAYMENTS=1 (a staging site).
+PAYMENT_GATEWAY = env("PAYMENT_GATEWAY") or ("sandbox" if DEBUG else "")
+if not PAYMENT_GATEWAY:
+    raise RuntimeError("PAYMENT_GATEWAY must be set when DEBUG is off (zarinpal; sandbox only for staging).")
+ALLOW_SANDBOX_PAYMENTS = env_bool("ALLOW_SANDBOX_PAYMENTS", False)
 ZARINPAL_MERCHANT_ID = env("ZARINPAL_MERCHANT_ID")
 ZARINPAL_SANDBOX = env_bool("ZARINPAL_SANDBOX", False)
 # Empty: the production or sandbox host per ZARINPAL_SANDBOX. Tests point it at a local fake server.
@@ -326,6 +349,11 @@ KAVENEGAR_TIMEOUT = env_int("KAVENEGAR_TIMEOUT", 10)
 COMMISSION_PERCENT = env_int("COMMISSION_PERCENT", 10)
 BUYER_FEE_PERCENT = env_int("BUYER_FEE_PERCENT", 0)
 CLEARANCE_DAYS = env_int("CLEARANCE_DAYS", 3)
+# Withdrawals: the smallest amount in Toman, and who pays them out (manual: staff, through a
+# group-transfer CSV uploaded to the bank; fake: tests).
+WITHDRAWAL_MIN_TOMAN = env_int("WITHDRAWAL_MIN_TOMAN", 100_000)
+PAYOUT_PROVIDER = env("PAYOUT_PROVIDER", "manual")
+PAYOUT_BATCH_SIZE = env_int("PAYOUT_BATCH_SIZE", 200)
 AUTO_COMPLETE_DAYS = env_int("AUTO_COMPLETE_DAYS", 3)
 REVIEW_WINDOW_DAYS = env_int("REVIEW_WINDOW_DAYS", 14)
 # reviews: reminder before the window closes, the reply's edit period, and expert levels (Fiverr-like).

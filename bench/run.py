@@ -101,6 +101,8 @@ def setup_environment() -> dict:
         "CACHE_KEY_PREFIX": os.environ.get("BENCH_CACHE_PREFIX", "bench"),
         "BENCH_CEILING": "1",
         "CELERY_TASK_ALWAYS_EAGER": "1",
+        "PAYMENT_GATEWAY": "sandbox",
+        "ALLOW_SANDBOX_PAYMENTS": "1",
     }
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "azmoodegan.settings")
@@ -296,6 +298,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--services", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--money-orders", type=int, default=400, help="orders for confirm-and-release (bench/money.py)")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(BASE_DIR))
@@ -363,11 +366,14 @@ def main(argv: list[str]) -> int:
                 f", p95<{p95_target:.0f} ms)" if p95_target else ")")
         print(f"{name:<33} {r['rps']:>8} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['queries']:>8} "
               f"{r['ratio_to_ceiling']:>10.1%}  {verdict}")
+    from bench import money
+
+    money_results = money.run(orders=args.money_orders)
     out = BASE_DIR / ".data" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({
         "services": args.services, "connections": args.connections, "duration_s": args.duration,
-        "gunicorn_workers": 2, "cpus": os.cpu_count(), "pages": results,
+        "gunicorn_workers": 2, "cpus": os.cpu_count(), "pages": results, "money": money_results,
     }, ensure_ascii=False, indent=2))
     say(f"wrote {out}")
     return 0

@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from azmoodegan.persian import to_ascii_digits
+from accounts.validators import normalize_sheba
+from azmoodegan.persian import format_toman
 
 from . import ledger
-from .exceptions import EscrowError, GatewayError, PaymentNotFound
+from .exceptions import EscrowError, GatewayError, InsufficientFunds, PaymentNotFound
 from .gateways import VerifyResult, get_gateway
-from .models import Account, Leg, Payment, Payout, Transfer
+from .models import Account, Leg, Payment, Payout, PayoutBatch, Transfer
 from .signals import payment_succeeded
 
 logger = logging.getLogger(__name__)
@@ -34,9 +35,11 @@ RECONCILE_AFTER = dt.timedelta(minutes=20)
 RAW_KEEP = 20  # gateway answers kept per payment
 
 
-def commission_calculate(amount: int) -> int:
-    """The platform's commission on `amount` Rials (COMMISSION_PERCENT, rounded down)."""
-    return int(amount) * int(settings.COMMISSION_PERCENT) // 100
+def commission_calculate(amount: int, percent: int | None = None) -> int:
+    """The platform's commission on `amount` Rials, rounded down: `percent` (the order's snapshot)
+    or, for a new order, COMMISSION_PERCENT."""
+    percent = settings.COMMISSION_PERCENT if percent is None else percent
+    return int(amount) * int(percent) // 100
 
 
 def buyer_fee_calculate(amount: int) -> int:
@@ -252,7 +255,8 @@ def escrow_pay_from_wallet(*, order_ref: int, buyer, amount: int) -> Transfer:
     )
 
 
-def escrow_release(*, order_ref: int, expert, buyer, amount: int, platform_fee: int = 0, actor=None) -> Transfer:
+def escrow_release(*, order_ref: int, expert, buyer, amount: int, platform_fee: int = 0, actor=None,
+                   commission_percent: int | None = None) -> Transfer:
     """Release an order's price to the expert: price − commission to their pending balance, the
     commission (plus any buyer fee held in escrow, `platform_fee`) to platform revenue.
 
@@ -261,7 +265,7 @@ def escrow_release(*, order_ref: int, expert, buyer, amount: int, platform_fee: 
     """
     amount = _positive(amount)
     platform_fee = int(platform_fee)
-    commission = commission_calculate(amount)
+    commission = commission_calculate(amount, commission_percent)
     return ledger.post_transfer(
         key=f"release:{order_ref}", kind=Transfer.Kind.RELEASE, order_ref=order_ref, actor=actor or buyer,
         legs=[
@@ -286,6 +290,7 @@ def escrow_refund(*, order_ref: int, buyer, amount: int, n: int | str = 1, actor
 
 def escrow_split(
     *, order_ref: int, buyer, expert, buyer_amount: int, expert_amount: int, platform_fee: int = 0, actor=None,
+    commission_percent: int | None = None,
 ) -> Transfer:
     """Settle a dispute: part of the escrow back to the buyer, part to the expert (minus commission).
 
@@ -294,7 +299,7 @@ def escrow_split(
     buyer_amount, expert_amount, platform_fee = int(buyer_amount), int(expert_amount), int(platform_fee)
     if buyer_amount < 0 or expert_amount < 0 or buyer_amount + expert_amount <= 0:
         raise EscrowError(_("The amounts of a settlement must not be negative."), code="bad_split")
-    commission = commission_calculate(expert_amount)
+    commission = commission_calculate(expert_amount, commission_percent)
     return ledger.post_transfer(
         key=f"split:{order_ref}", kind=Transfer.Kind.SPLIT, order_ref=order_ref, actor=actor,
         legs=[
@@ -325,55 +330,91 @@ def earnings_clear(*, now: dt.datetime | None = None) -> int:
     )
     posted = 0
     for account_id in list(accounts):
-        with transaction.atomic():
-            account = Account.objects.select_for_update().get(pk=account_id)
-            legs = Leg.objects.filter(account=account)
-            total = legs.aggregate(total=Sum("amount"))["total"] or 0
-            recent = legs.filter(amount__gt=0, transfer__created_at__gt=cutoff).aggregate(
-                total=Sum("amount"))["total"] or 0
-            clearable = total - recent
-            if clearable <= 0:
-                continue
-            last = legs.filter(amount__gt=0, transfer__created_at__lte=cutoff).aggregate(last=Max("id"))["last"]
-            transfer = ledger.post_transfer(
-                key=f"clear:{account.pk}:{last}:{clearable}", kind=Transfer.Kind.CLEARANCE,
-                legs=[(account, -clearable), (ledger.user_account(account.owner_id), clearable)],
-            )
-            posted += int(transfer.created)
+        try:
+            posted += _clear_account(account_id, cutoff)
+        except Exception:
+            # One bad row is logged and retried on the next run; the others still clear.
+            logger.exception("clear pending: account %s failed; retried next run", account_id)
     return posted
+
+
+def _clear_account(account_id: int, cutoff: dt.datetime) -> int:
+    with transaction.atomic(durable=True):
+        account = Account.objects.select_for_update().get(pk=account_id)
+        legs = Leg.objects.filter(account=account)
+        total = legs.aggregate(total=Sum("amount"))["total"] or 0
+        recent = legs.filter(amount__gt=0, transfer__created_at__gt=cutoff).aggregate(
+            total=Sum("amount"))["total"] or 0
+        clearable = total - recent
+        if clearable <= 0:
+            return 0
+        last = legs.filter(amount__gt=0, transfer__created_at__lte=cutoff).aggregate(last=Max("id"))["last"]
+        transfer = ledger.post_transfer(
+            key=f"clear:{account.pk}:{last}:{clearable}", kind=Transfer.Kind.CLEARANCE,
+            legs=[(account, -clearable), (ledger.user_account(account.owner_id), clearable)],
+        )
+        return int(transfer.created)
 
 
 # --- Withdrawals ---------------------------------------------------------------------------------
 
-SHEBA = re.compile(r"^IR\d{24}$")
+
+# A payout sent to the provider without a recorded result is asked about again after this long.
+PAYOUT_RECHECK_AFTER = dt.timedelta(minutes=15)
 
 
-def payout_request(*, user, amount: int, sheba: str) -> Payout:
-    """Withdraw `amount` from the user's available balance to their bank account (Sheba).
+def withdrawal_minimum() -> int:
+    """The smallest withdrawal in Rials (WITHDRAWAL_MIN_TOMAN)."""
+    return int(settings.WITHDRAWAL_MIN_TOMAN) * 10
 
-    The money waits in `payouts in flight` until the payout provider confirms (`payout_mark_paid`)
-    or fails (`payout_mark_failed`, back to the wallet).
+
+@transaction.atomic(durable=True)
+def payout_request(*, user, amount: int, sheba: str, idempotency_key: str | None = None) -> Payout:
+    """Withdraw `amount` Rials from the user's available balance to their bank account (Sheba).
+
+    The amount is reserved at once (available → payouts in flight, transfer `payout:<id>`); a beat
+    task hands it to the payout provider (`payout_dispatch`), which confirms (`payout_mark_paid`,
+    in flight → outside world) or fails (`payout_mark_failed`, back to the wallet). The form's
+    `idempotency_key` makes a double submit return the first request. The wallet is locked, so
+    concurrent requests never take it below zero (`InsufficientFunds`).
     """
+    if idempotency_key:
+        existing = Payout.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.user_id != user.pk:
+                raise EscrowError(_("This request was already sent."), code="idempotency_conflict")
+            return existing
     amount = _positive(amount)
-    sheba = to_ascii_digits(str(sheba)).replace(" ", "").upper()
-    if not sheba.startswith("IR"):
-        sheba = f"IR{sheba}"
-    if not SHEBA.match(sheba):
-        raise EscrowError(_("Enter a Sheba number: IR followed by 24 digits."), field="sheba", code="bad_sheba")
-    with transaction.atomic():
-        payout = Payout.objects.create(user=user, amount=amount, sheba=sheba)
-        ledger.post_transfer(
-            key=f"payout:{payout.pk}", kind=Transfer.Kind.WITHDRAWAL, actor=user,
-            legs=[(ledger.user_account(user), -amount),
-                  (ledger.user_account(user, Account.Kind.PAYOUTS_IN_FLIGHT), amount)],
+    if amount < withdrawal_minimum():
+        raise EscrowError(
+            _("The smallest withdrawal is %(min)s.") % {"min": format_toman(withdrawal_minimum())},
+            field="amount", code="below_minimum",
         )
+    try:
+        sheba = normalize_sheba(str(sheba or ""))
+    except ValidationError as exc:
+        raise EscrowError(exc.messages[0], field="sheba", code="bad_sheba") from None
+    wallet = ledger.user_account(user)
+    # Lock the wallet first: two requests with one key serialise here and the second finds the first.
+    Account.objects.select_for_update().filter(pk=wallet.pk).first()
+    if idempotency_key:
+        existing = Payout.objects.filter(idempotency_key=idempotency_key, user=user).first()
+        if existing is not None:
+            return existing
+    if ledger.balance(wallet) < amount:
+        raise InsufficientFunds(_("Your available balance is less than this amount."), field="amount")
+    payout = Payout.objects.create(user=user, amount=amount, sheba=sheba, idempotency_key=idempotency_key or None)
+    ledger.post_transfer(
+        key=f"payout:{payout.pk}", kind=Transfer.Kind.WITHDRAWAL, actor=user,
+        legs=[(wallet, -amount), (ledger.user_account(user, Account.Kind.PAYOUTS_IN_FLIGHT), amount)],
+    )
     return payout
 
 
-def _payout_finish(payout_id: int, *, paid: bool, provider_ref: str, actor) -> Payout:
-    with transaction.atomic():
-        payout = Payout.objects.select_for_update().get(pk=payout_id)
-        if payout.status != Payout.Status.REQUESTED:
+def _payout_finish(payout_id: int, *, paid: bool, provider_ref: str, actor, reason: str = "") -> Payout:
+    with transaction.atomic(durable=True):
+        payout = Payout.objects.select_for_update().select_related("user").get(pk=payout_id)
+        if not payout.is_open:
             return payout
         in_flight = ledger.user_account(payout.user_id, Account.Kind.PAYOUTS_IN_FLIGHT)
         target = ledger.outside_account() if paid else ledger.user_account(payout.user_id)
@@ -383,14 +424,83 @@ def _payout_finish(payout_id: int, *, paid: bool, provider_ref: str, actor) -> P
             legs=[(in_flight, -payout.amount), (target, payout.amount)],
         )
         payout.status = Payout.Status.PAID if paid else Payout.Status.FAILED
-        payout.provider_ref = provider_ref[:64]
+        payout.provider_ref = (provider_ref or "")[:64]
+        payout.failure_reason = (reason or "")[:300]
+        payout.decided_at = timezone.now()
         payout.save()
+        _payout_notify(payout)
     return payout
+
+
+def _payout_notify(payout: Payout) -> None:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from notifications.api import notify
+    from outbox.api import enqueue_email
+
+    kind = "withdrawal_paid" if payout.status == Payout.Status.PAID else "withdrawal_failed"
+    notify(payout.user, kind, url="/wallet/", amount=payout.amount)
+    if not payout.user.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"payout": payout, "user": payout.user, "site_url": settings.SITE_URL.rstrip("/")}
+        subject = render_to_string("escrow/email/payout_subject.txt", context).strip()
+        body = render_to_string("escrow/email/payout_body.txt", context)
+    enqueue_email(subject=subject, body=body, to=[payout.user.email], dedupe_key=f"{kind}:{payout.pk}")
 
 
 def payout_mark_paid(*, payout_id: int, provider_ref: str = "", actor=None) -> Payout:
     return _payout_finish(payout_id, paid=True, provider_ref=provider_ref, actor=actor)
 
 
-def payout_mark_failed(*, payout_id: int, provider_ref: str = "", actor=None) -> Payout:
-    return _payout_finish(payout_id, paid=False, provider_ref=provider_ref, actor=actor)
+def payout_mark_failed(*, payout_id: int, provider_ref: str = "", actor=None, reason: str = "") -> Payout:
+    return _payout_finish(payout_id, paid=False, provider_ref=provider_ref, actor=actor, reason=reason)
+
+
+def payout_dispatch(*, batch_size: int | None = None, provider=None) -> PayoutBatch | None:
+    """Hand requested withdrawals to the payout provider as one batch (run by a beat task).
+
+    The batch is formed in one short transaction (`SKIP LOCKED`, so two dispatchers never take the
+    same payout); the provider is then called holding no lock. What the provider reports back is
+    recorded payout by payout, each in its own transaction: a bad row is logged and left for staff
+    or the next run, and the others go on. Returns the batch, or None when nothing was waiting.
+    """
+    from .payouts import get_payout_provider
+
+    provider = provider or get_payout_provider()
+    size = int(batch_size or settings.PAYOUT_BATCH_SIZE)
+    # Results never recorded on an earlier run (a crash, a bad row): ask the provider again.
+    stuck = list(Payout.objects.filter(
+        status=Payout.Status.PROCESSING, batch__provider=provider.name,
+        updated_at__lt=timezone.now() - PAYOUT_RECHECK_AFTER,
+    ).order_by("id")[:size])
+    if stuck:
+        _payout_record(provider.check(stuck))
+    with transaction.atomic(durable=True):
+        rows = list(
+            Payout.objects.select_for_update(skip_locked=True).filter(status=Payout.Status.REQUESTED)
+            .order_by("id").values_list("pk", "amount")[:size]
+        )
+        if not rows:
+            return None
+        batch = PayoutBatch.objects.create(
+            provider=provider.name, count=len(rows), total=sum(amount for _pk, amount in rows)
+        )
+        Payout.objects.filter(pk__in=[pk for pk, _a in rows]).update(
+            status=Payout.Status.PROCESSING, batch=batch, updated_at=timezone.now()
+        )
+    _payout_record(provider.submit(batch))
+    return batch
+
+
+def _payout_record(results) -> None:
+    for result in results:
+        try:
+            if result.paid:
+                payout_mark_paid(payout_id=result.payout_id, provider_ref=result.reference)
+            else:
+                payout_mark_failed(payout_id=result.payout_id, provider_ref=result.reference, reason=result.reason)
+        except Exception:
+            logger.exception("payout %s: recording the provider's answer failed; left for the next run",
+                             result.payout_id)

@@ -7,6 +7,7 @@ class EscrowConfig(AppConfig):
     verbose_name = _("Escrow and ledger")
 
     def ready(self) -> None:
+        from . import notifications, system_checks  # noqa: F401
         from .checks import register_escrow_checks
 
         register_escrow_checks()

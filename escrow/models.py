@@ -226,13 +226,43 @@ class SandboxCharge(models.Model):
         return self.authority
 
 
+class PayoutBatch(models.Model):
+    """Withdrawals handed to the payout provider together (a beat task makes one per run).
+
+    With the manual provider, staff export the batch as a CSV for the bank's group transfer (پایا)
+    upload and then mark each payout paid or failed in the admin.
+    """
+
+    provider = models.CharField(_("payout provider"), max_length=32)
+    count = models.PositiveIntegerField(_("number of payouts"), default=0)
+    total = models.BigIntegerField(_("total (Rials)"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    exported_at = models.DateTimeField(_("exported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payout batch")
+        verbose_name_plural = _("payout batches")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.provider} ({self.count})"
+
+
 class Payout(models.Model):
-    """A withdrawal: money moved from an expert's available balance to their bank account (Sheba)."""
+    """A withdrawal: money moved from a user's available balance to their bank account (Sheba).
+
+    `requested` (money reserved: available → payouts in flight) → `processing` (in a batch handed to
+    the payout provider) → `paid` (in flight → outside world) or `failed` (back to the wallet in
+    one transfer).
+    """
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
+        PROCESSING = "processing", _("Sent to the bank")
         PAID = "paid", _("Paid to the bank")
         FAILED = "failed", _("Failed, returned to the wallet")
+
+    OPEN = (Status.REQUESTED, Status.PROCESSING)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts", verbose_name=_("user")
@@ -240,8 +270,15 @@ class Payout(models.Model):
     amount = models.BigIntegerField(_("amount (Rials)"))
     sheba = models.CharField(_("Sheba number"), max_length=26)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    # From the withdrawal form: a double submit finds the first request instead of making a second.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True, unique=True)
+    batch = models.ForeignKey(
+        PayoutBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="payouts", verbose_name=_("batch")
+    )
     provider_ref = models.CharField(_("provider reference"), max_length=64, blank=True)
+    failure_reason = models.CharField(_("reason of failure"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("paid or failed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -249,6 +286,14 @@ class Payout(models.Model):
         verbose_name_plural = _("payouts")
         ordering = ["-id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="escrow_payout_amount_positive")]
+        indexes = [
+            models.Index(fields=["user", "-id"], name="escrow_payout_user_recent"),
+            models.Index(fields=["status", "id"], name="escrow_payout_status"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.user} {self.amount}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN

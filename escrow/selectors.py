@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from azmoodegan.persian import to_persian_digits
 
 from . import ledger
-from .models import Account, Leg, Transfer
+from .models import Account, Leg, Payout, Transfer
 
 WALLET_PAGE_SIZE = 20
 
@@ -62,6 +62,8 @@ def wallet_line_label(leg: Leg) -> str:
         return _("Cleared and moved to your available balance") if pending else _("Cleared earnings")
     if transfer.kind == Kind.WITHDRAWAL:
         return _("Withdrawal to your bank account")
+    if transfer.kind == Kind.PAYOUT_DONE:
+        return _("Withdrawal paid to your bank account")
     if transfer.kind == Kind.PAYOUT_FAILED:
         return _("Withdrawal returned to your wallet")
     if transfer.kind == Kind.PAYMENT:
@@ -87,3 +89,11 @@ def wallet_lines(user, *, page: int | str = 1) -> Page:
     page_obj = paginator.get_page(page)
     page_obj.object_list = [WalletLine(leg=leg, label=wallet_line_label(leg)) for leg in page_obj.object_list]
     return page_obj
+
+
+WITHDRAWALS_SHOWN = 10
+
+
+def wallet_withdrawals(user, *, limit: int = WITHDRAWALS_SHOWN) -> list[Payout]:
+    """The user's latest withdrawals, newest first (one query)."""
+    return list(Payout.objects.filter(user=user).order_by("-id")[:limit])

@@ -17,3 +17,12 @@ def payment_reconcile_task() -> dict:
     from .actions import payment_reconcile
 
     return payment_reconcile()
+
+
+@shared_task
+def payout_dispatch_task() -> int:
+    """Hand requested withdrawals to the payout provider, one batch per run; returns its size."""
+    from .actions import payout_dispatch
+
+    batch = payout_dispatch()
+    return batch.count if batch else 0

@@ -131,7 +131,8 @@ class OrderAdmin(admin.ModelAdmin):
                                   messages.SUCCESS)
                 return redirect(change_url)
         held = ledger.escrow_balance(order.pk)
-        release = actions.dispute_settlement(Dispute.Outcome.RELEASE, held=held, buyer_fee=order.buyer_fee)
+        release = actions.dispute_settlement(Dispute.Outcome.RELEASE, held=held, buyer_fee=order.buyer_fee,
+                                             commission_percent=order.commission_percent)
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Resolve the dispute of order %(id)s") % {"id": to_persian_digits(order.pk)},
@@ -141,6 +142,7 @@ class OrderAdmin(admin.ModelAdmin):
             "release_net": format_toman(release.expert_net),
             "commission": format_toman(release.commission),
             "events": order.events.select_related("actor").order_by("created_at", "id"),
+            "evidence": order.files.filter(kind=OrderFile.Kind.EVIDENCE).order_by("created_at", "id"),
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/orders/order/resolve_dispute.html", context)

@@ -25,3 +25,16 @@ class OrderPermissionError(OrderError):
 
 class OrderFileError(OrderError):
     """An attached file was refused (type, size or count)."""
+
+
+class PriceChanged(OrderError):
+    """The total at checkout is not the one the buyer saw: nothing was created or charged."""
+
+    def __init__(self, *, total: int, seen: int | None):
+        super().__init__(
+            _("The price of this package changed while you were deciding. The new total is shown below; "
+              "nothing was charged. Please check it and pay again if you agree."),
+            field="expected_total", code="price_changed",
+        )
+        self.total = total
+        self.seen = seen

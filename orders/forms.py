@@ -132,6 +132,45 @@ class DisputeForm(forms.Form):
         label=_("What went wrong?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Our team reads the order's whole history and both sides before deciding."),
     )
+    files = MultipleFileField(label=_("Evidence files"), required=False, help_text=FILES_HELP)
+
+
+class DisputeResponseForm(forms.Form):
+    response = forms.CharField(
+        label=_("Your side of the story"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write your side of the story.")},
+    )
+    files = MultipleFileField(label=_("Evidence files"), required=False, help_text=FILES_HELP)
+
+
+class CancellationRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you want to cancel?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write why you want to cancel, so the other side can decide.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Other forms on the order page have a `reason` too: ids of its own keep labels unambiguous.
+        kwargs.setdefault("auto_id", "id_cancellation_%s")
+        super().__init__(*args, **kwargs)
+
+
+class CancellationAnswerForm(forms.Form):
+    request_id = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+
+    def clean(self):
+        data = super().clean()
+        data["accept"] = data.get("decision") == "accept"
+        return data
+
+
+class CheckoutForm(forms.Form):
+    """Hidden fields of the checkout page: the total the buyer saw and the form's idempotency key."""
+
+    expected_total = forms.IntegerField(required=False, min_value=0)
+    key = forms.CharField(max_length=64)
+    method = forms.ChoiceField(choices=[("gateway", "gateway"), ("wallet", "wallet")], required=False)
 
 
 class DisputeResolveForm(forms.Form):

@@ -38,7 +38,8 @@ class Order(models.Model):
         Status.PENDING_PAYMENT: {Status.AWAITING_REQUIREMENTS, Status.CANCELLED},
         Status.AWAITING_REQUIREMENTS: {Status.IN_PROGRESS, Status.CANCELLED},
         Status.IN_PROGRESS: {Status.DELIVERED, Status.CANCELLED, Status.DISPUTED},
-        Status.DELIVERED: {Status.COMPLETED, Status.REVISION_REQUESTED, Status.DISPUTED},
+        # Cancelled from delivered only by mutual agreement (order_cancellation_answer).
+        Status.DELIVERED: {Status.COMPLETED, Status.REVISION_REQUESTED, Status.DISPUTED, Status.CANCELLED},
         Status.REVISION_REQUESTED: {Status.DELIVERED, Status.CANCELLED, Status.DISPUTED},
         Status.COMPLETED: set(),
         Status.CANCELLED: set(),
@@ -71,6 +72,10 @@ class Order(models.Model):
     price = models.BigIntegerField(_("price (Rials)"))
     buyer_fee = models.BigIntegerField(_("buyer fee (Rials)"), default=0)
     total = models.BigIntegerField(_("total (Rials)"))
+    # Terms fixed when the buyer commits (DESIGN.md §3): the commission taken from the expert's part.
+    commission_percent = models.PositiveSmallIntegerField(_("commission (percent)"), default=10)
+    # The checkout form's idempotency key: a double submit finds this order instead of making another.
+    checkout_key = models.CharField(_("checkout key"), max_length=100, null=True, blank=True, unique=True)
     delivery_days = models.PositiveSmallIntegerField(_("delivery (days)"))
     revisions_allowed = models.PositiveSmallIntegerField(_("revisions allowed"), null=True, blank=True)
     revisions_used = models.PositiveSmallIntegerField(_("revisions used"), default=0)
@@ -205,6 +210,13 @@ class OrderEvent(models.Model):
         PAYMENT_FAILED = "payment_failed", _("Payment failed")
         PAYMENT_MISMATCH = "payment_mismatch", _("Payment refused: amount mismatch")
         PAYMENT_REFUNDED = "payment_refunded", _("Extra payment returned to the buyer's wallet")
+        EXPIRED = "expired", _("Not paid within 24 hours; the order expired")
+        CANCELLATION_REQUESTED = "cancellation_requested", _("Cancellation by mutual agreement asked")
+        CANCELLATION_ACCEPTED = "cancellation_accepted", _("Cancellation agreed; the full amount went back to the buyer's wallet")
+        CANCELLATION_DECLINED = "cancellation_declined", _("Cancellation declined; the order goes on")
+        CANCELLATION_LAPSED = "cancellation_lapsed", _("Cancellation request lapsed without an answer")
+        CANCELLATION_WITHDRAWN = "cancellation_withdrawn", _("Cancellation request withdrawn")
+        DISPUTE_RESPONSE = "dispute_response", _("Response to the dispute")
         REQUIREMENTS = "requirements", _("Requirements sent; the delivery clock started")
         DELIVERED = "delivered", _("Delivered")
         REVISION = "revision", _("Revision requested")
@@ -231,7 +243,7 @@ class OrderEvent(models.Model):
 
     # Kinds whose note the parties see in the timeline (reasons they wrote, or the outcome).
     SHOWN_NOTES = frozenset({Kind.REVISION, Kind.CANCELLED, Kind.EXTENSION_REQUESTED, Kind.EXTENSION_ACCEPTED,
-                             Kind.DISPUTED, Kind.RESOLVED})
+                             Kind.DISPUTED, Kind.RESOLVED, Kind.CANCELLATION_REQUESTED, Kind.DISPUTE_RESPONSE})
 
     class Meta:
         verbose_name = _("order event")
@@ -278,6 +290,7 @@ class OrderFile(models.Model):
     class Kind(models.TextChoices):
         REQUIREMENT = "requirement", _("Requirement")
         DELIVERY = "delivery", _("Delivery")
+        EVIDENCE = "evidence", _("Dispute evidence")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="files", verbose_name=_("order"))
     delivery = models.ForeignKey(
@@ -387,6 +400,12 @@ class Dispute(models.Model):
     expert_amount = models.BigIntegerField(_("to the expert before commission (Rials)"), null=True, blank=True)
     note = models.TextField(_("note to both parties"), blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # The other side's answer, due within RESPONSE_DAYS of the opening (files: OrderFile kind evidence).
+    respond_by = models.DateTimeField(_("answer due by"), null=True, blank=True)
+    response = models.TextField(_("response of the other side"), blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+
+    RESPONSE_DAYS = 3
 
     class Meta:
         verbose_name = _("dispute")
@@ -421,4 +440,46 @@ class Dispute(models.Model):
             return None
         from escrow.actions import commission_calculate
 
-        return self.expert_amount - commission_calculate(self.expert_amount)
+        return self.expert_amount - commission_calculate(self.expert_amount, self.order.commission_percent)
+
+    def can_respond(self, user) -> bool:
+        """The other side may answer once, while the dispute is open."""
+        return (not self.is_resolved and not self.responded_at and user is not None
+                and user.pk in (self.order.buyer_id, self.order.expert_id) and user.pk != self.opened_by_id)
+
+
+class CancellationRequest(models.Model):
+    """Cancellation by mutual agreement after work started: one side asks with a reason, the other
+    accepts (full refund to the buyer in one transfer) or declines within ANSWER_HOURS, else it lapses."""
+
+    ANSWER_HOURS = 48
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        LAPSED = "lapsed", _("Lapsed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="cancellation_requests",
+                              verbose_name=_("order"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("asked by"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("answer due by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cancellation request")
+        verbose_name_plural = _("cancellation requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order"], condition=Q(status="pending"),
+                                    name="order_one_pending_cancellation"),
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="order_cancellation_due")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.status}"

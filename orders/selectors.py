@@ -7,7 +7,7 @@ from enum import StrEnum
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from .models import Delivery, ExtensionRequest, Order, OrderEvent, OrderFile
+from .models import CancellationRequest, Delivery, ExtensionRequest, Order, OrderEvent, OrderFile
 
 S = Order.Status
 
@@ -25,6 +25,18 @@ class OrderAction(StrEnum):
     ANSWER_EXTENSION = "answer_extension"
     WITHDRAW_EXTENSION = "withdraw_extension"
     OPEN_DISPUTE = "open_dispute"
+    ASK_CANCELLATION = "ask_cancellation"
+    ANSWER_CANCELLATION = "answer_cancellation"
+    WITHDRAW_CANCELLATION = "withdraw_cancellation"
+    RESPOND_DISPUTE = "respond_dispute"
+
+
+def order_pending_cancellation(order: Order) -> CancellationRequest | None:
+    """The request to cancel by agreement waiting for an answer (prefetched by `order_page`), if any."""
+    pending = getattr(order, "pending_cancellations", None)
+    if pending is None:
+        return order.cancellation_requests.filter(status=CancellationRequest.Status.PENDING).first()
+    return pending[0] if pending else None
 
 
 def order_pending_extension(order: Order) -> ExtensionRequest | None:
@@ -66,6 +78,18 @@ def order_allowed_actions(order: Order, user) -> set[OrderAction]:
         allowed.add(A.WITHDRAW_EXTENSION if pending is not None else A.REQUEST_EXTENSION)
     if status in Order.DISPUTABLE and order.dispute_or_none is None:
         allowed.add(A.OPEN_DISPUTE)
+    if status in (S.IN_PROGRESS, S.REVISION_REQUESTED, S.DELIVERED):
+        cancellation = order_pending_cancellation(order)
+        if cancellation is None:
+            allowed.add(A.ASK_CANCELLATION)
+        elif cancellation.requested_by_id == user.pk:
+            allowed.add(A.WITHDRAW_CANCELLATION)
+        else:
+            allowed.add(A.ANSWER_CANCELLATION)
+    if status == S.DISPUTED:
+        dispute = order.dispute_or_none
+        if dispute is not None and dispute.can_respond(user):
+            allowed.add(A.RESPOND_DISPUTE)
     return allowed
 
 def order_for_user(user, order_id: int) -> Order:
@@ -91,6 +115,9 @@ def order_page(user, order_id: int) -> Order:
                      .order_by("created_at", "id")),
             Prefetch("deliveries", queryset=Delivery.objects.prefetch_related(Prefetch("files", queryset=files))),
             Prefetch("files", queryset=files.filter(kind=OrderFile.Kind.REQUIREMENT), to_attr="requirement_files"),
+            Prefetch("files", queryset=files.filter(kind=OrderFile.Kind.EVIDENCE), to_attr="evidence_files"),
+            Prefetch("cancellation_requests", to_attr="pending_cancellations",
+                     queryset=CancellationRequest.objects.filter(status=CancellationRequest.Status.PENDING)),
         )
         .get(pk=order.pk)
     )
@@ -104,8 +131,9 @@ def buyer_orders(user) -> QuerySet:
 
 
 def expert_orders(user) -> QuerySet:
+    """Orders the expert received: only paid ones (an unpaid order is the buyer's business until paid)."""
     return (
-        Order.objects.filter(expert=user).select_related("buyer__expert_profile", "buyer__home_profile").order_by("-created_at", "-id")
+        Order.objects.filter(expert=user, paid_at__isnull=False).select_related("buyer__expert_profile", "buyer__home_profile").order_by("-created_at", "-id")
     )
 
 

@@ -19,5 +19,9 @@ urlpatterns = [
     path("orders/<int:pk>/extension/decide/", views.extension_decide, name="extension_decide"),
     path("orders/<int:pk>/extension/withdraw/", views.extension_withdraw, name="extension_withdraw"),
     path("orders/<int:pk>/dispute/", views.dispute_open, name="dispute"),
+    path("orders/<int:pk>/dispute/respond/", views.dispute_respond, name="dispute_respond"),
+    path("orders/<int:pk>/cancellation/", views.cancellation_request, name="cancellation_request"),
+    path("orders/<int:pk>/cancellation/answer/", views.cancellation_answer, name="cancellation_answer"),
+    path("orders/<int:pk>/cancellation/withdraw/", views.cancellation_withdraw, name="cancellation_withdraw"),
     path("orders/files/<int:pk>/", views.file_download, name="file"),
 ]

@@ -24,6 +24,18 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(settings.BASE_DIR) / ".data" / "screenshots"
 
 
+def _allow_ledger_truncate(sender, connection, **kwargs):
+    """Transactional tests empty the database with TRUNCATE, which the ledger refuses elsewhere."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET escrow.allow_truncate = 'on'")
+
+
+from django.db.backends.signals import connection_created  # noqa: E402
+
+connection_created.connect(_allow_ledger_truncate)
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Each test starts with an empty cache (rate limits, cached pages) under the test prefix."""

@@ -49,8 +49,13 @@ class SandboxGateway(Gateway):
     name = "sandbox"
 
     def start(self, payment) -> StartResult:
+        from django.conf import settings
+
+        from escrow.exceptions import GatewayError
         from escrow.models import SandboxCharge
 
+        if settings.PAYMENT_GATEWAY != "sandbox":
+            raise GatewayError(code="sandbox_off")
         authority = "S" + secrets.token_hex(16).upper()
         SandboxCharge.objects.create(
             authority=authority, amount=payment.amount, callback_url=payment.callback_url,

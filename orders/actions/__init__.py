@@ -15,12 +15,23 @@ The functions live in modules by topic and are all importable from here (`orders
 auto-complete, cancel), `extensions`, `disputes`, `notify` (emails to the parties).
 """
 
+from .cancellation import (
+    order_cancellation_answer,
+    order_cancellation_lapse,
+    order_cancellation_request,
+    order_cancellation_withdraw,
+)
 from .checkout import (
+    checkout_total,
     on_payment_succeeded,
+    order_checkout,
     order_create,
+    order_expire_unpaid,
     order_pay_from_wallet,
     order_pay_start,
     order_payment_callback,
+    payment_outcome,
+    payment_went_to_wallet,
 )
 from .closing import order_auto_complete, order_cancel, order_confirm
 from .disputes import (
@@ -29,6 +40,7 @@ from .disputes import (
     dispute_shareable,
     order_dispute_open,
     order_dispute_resolve,
+    order_dispute_respond,
 )
 from .extensions import order_extension_decide, order_extension_request, order_extension_withdraw
 from .fulfilment import (
@@ -40,6 +52,16 @@ from .fulfilment import (
 from .notify import order_email
 
 __all__ = [
+    "checkout_total",
+    "order_cancellation_answer",
+    "order_cancellation_lapse",
+    "order_cancellation_request",
+    "order_cancellation_withdraw",
+    "order_checkout",
+    "order_dispute_respond",
+    "order_expire_unpaid",
+    "payment_outcome",
+    "payment_went_to_wallet",
     "Settlement",
     "dispute_settlement",
     "dispute_shareable",

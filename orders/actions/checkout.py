@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escrow import actions as escrow
+from escrow import ledger
 from escrow.exceptions import InsufficientFunds, PaymentNotFound
 from escrow.models import Payment
 from services.models import Package, Service
 
-from ..exceptions import OrderError, OrderPermissionError
+from ..exceptions import OrderError, OrderPermissionError, PriceChanged
 from ..models import Order, OrderEvent
 from ._base import S, _ensure_buyer, _ensure_status, _lock
 from .notify import order_email
@@ -30,28 +32,79 @@ PAYMENT_PROBLEM_KINDS = {
 }
 
 
+def _orderable(buyer, package: Package | int) -> Package:
+    package_id = package.pk if isinstance(package, Package) else int(package)
+    package = Package.objects.select_related("service").filter(pk=package_id).first()
+    if package is None or package.service.status != Service.Status.PUBLISHED:
+        raise OrderError(_("This service cannot be ordered right now."), code="not_orderable")
+    if package.service.owner_id == buyer.pk:
+        raise OrderPermissionError(_("You cannot order your own service."), code="own_service")
+    return package
+
+
+def checkout_total(package: Package) -> int:
+    """What the buyer pays for `package` now: its price plus the buyer's fee (Rials)."""
+    return package.price + escrow.buyer_fee_calculate(package.price)
+
+
+def _create(buyer, package: Package, *, checkout_key: str | None = None) -> Order:
+    """The order with a snapshot of what is bought and of the terms (fee, commission) as of now."""
+    service = package.service
+    fee = escrow.buyer_fee_calculate(package.price)
+    order = Order.objects.create(
+        buyer=buyer, expert_id=service.owner_id, service=service, package=package,
+        title=service.title, package_tier=package.tier, package_title=package.title,
+        package_description=package.description, price=package.price, buyer_fee=fee, total=package.price + fee,
+        commission_percent=settings.COMMISSION_PERCENT, checkout_key=checkout_key or None,
+        delivery_days=package.delivery_days, revisions_allowed=package.revisions,
+    )
+    OrderEvent.objects.create(order=order, actor=buyer, from_status="", to_status=S.PENDING_PAYMENT,
+                              kind=OrderEvent.Kind.CREATED)
+    return order
+
+
 @transaction.atomic
 def order_create(*, buyer, package: Package | int) -> Order:
     """Create a `pending_payment` order for `package`, with a snapshot of what is bought.
 
     Only published services can be ordered, and never by their own expert.
     """
-    package_id = package.pk if isinstance(package, Package) else int(package)
-    package = Package.objects.select_related("service").filter(pk=package_id).first()
-    if package is None or package.service.status != Service.Status.PUBLISHED:
-        raise OrderError(_("This service cannot be ordered right now."), code="not_orderable")
-    service = package.service
-    if service.owner_id == buyer.pk:
-        raise OrderPermissionError(_("You cannot order your own service."), code="own_service")
-    fee = escrow.buyer_fee_calculate(package.price)
-    order = Order.objects.create(
-        buyer=buyer, expert_id=service.owner_id, service=service, package=package,
-        title=service.title, package_tier=package.tier, package_title=package.title,
-        package_description=package.description, price=package.price, buyer_fee=fee, total=package.price + fee,
-        delivery_days=package.delivery_days, revisions_allowed=package.revisions,
-    )
-    OrderEvent.objects.create(order=order, actor=buyer, from_status="", to_status=S.PENDING_PAYMENT, kind=OrderEvent.Kind.CREATED)
-    return order
+    return _create(buyer, _orderable(buyer, package))
+
+
+def order_checkout(*, buyer, package: Package | int, expected_total: int | None, key: str,
+                   method: str = "gateway") -> Order:
+    """The buyer commits: create the order and, paying from the wallet, pay it, in ONE transaction.
+
+    - `expected_total` is the total the buyer saw (Rials). If the price changed meanwhile,
+      `PriceChanged` is raised and nothing is created or charged.
+    - `key` is the checkout form's idempotency key: a double submit returns the order the first
+      submit made (paid or not) instead of making a second one, even when both arrive at once.
+    - `method="wallet"`: the wallet pays in the same transaction; with too little balance nothing
+      is created (no orphan unpaid order). `"gateway"`: the order waits for the bank (the caller
+      then calls `order_pay_start`); if never paid it expires after UNPAID_EXPIRY_HOURS.
+    """
+    key = f"{buyer.pk}:{key}" if key else None
+    if key:
+        existing = Order.objects.filter(checkout_key=key).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic(durable=True):
+            package = _orderable(buyer, package)
+            total = checkout_total(package)
+            if expected_total is None or int(expected_total) != total:
+                raise PriceChanged(total=total, seen=expected_total)
+            order = _create(buyer, package, checkout_key=key)
+            if method == "wallet":
+                _pay_from_wallet(order, actor=buyer)
+            return order
+    except IntegrityError:
+        # The same form submitted twice at once: the other submit committed this key first.
+        existing = Order.objects.filter(checkout_key=key).first() if key else None
+        if existing is None:
+            raise
+        return existing
 
 
 def order_pay_start(*, order_id: int, actor, callback_url: str, gateway: str | None = None) -> tuple[Payment, str]:
@@ -128,15 +181,73 @@ def _mark_paid(order: Order, *, actor, note: str) -> None:
     order_email(order, "paid_expert", to=order.expert)
 
 
-@transaction.atomic
-def order_pay_from_wallet(*, order_id: int, actor) -> Order:
-    """Pay an order from the buyer's available wallet balance (refunds of earlier orders)."""
-    order = _lock(order_id)
-    _ensure_buyer(order, actor)
-    _ensure_status(order, S.PENDING_PAYMENT)
+def _pay_from_wallet(order: Order, *, actor) -> None:
     try:
         escrow.escrow_pay_from_wallet(order_ref=order.pk, buyer=order.buyer, amount=order.total)
     except InsufficientFunds:
         raise OrderError(_("Your wallet balance is not enough for this order."), code="insufficient_funds") from None
     _mark_paid(order, actor=actor, note="wallet")
+
+
+@transaction.atomic(durable=True)
+def order_pay_from_wallet(*, order_id: int, actor) -> Order:
+    """Pay an order from the buyer's available wallet balance (refunds of earlier orders)."""
+    order = _lock(order_id)
+    _ensure_buyer(order, actor)
+    _ensure_status(order, S.PENDING_PAYMENT)
+    _pay_from_wallet(order, actor=actor)
     return order
+
+
+UNPAID_EXPIRY_HOURS = 24
+
+
+def order_expire_unpaid(*, now: dt.datetime | None = None) -> int:
+    """Cancel orders left unpaid for UNPAID_EXPIRY_HOURS (beat task); returns how many expired.
+
+    Each order in its own transaction under its lock; a bad row is logged and retried next run.
+    A payment that still arrives later goes back to the buyer's wallet (`on_payment_succeeded`).
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(hours=UNPAID_EXPIRY_HOURS)
+    ids = list(Order.objects.filter(status=S.PENDING_PAYMENT, created_at__lt=cutoff).values_list("pk", flat=True))
+    done = 0
+    for order_id in ids:
+        try:
+            with transaction.atomic(durable=True):
+                order = _lock(order_id)
+                if order.status != S.PENDING_PAYMENT or order.created_at >= cutoff:
+                    continue
+                order.transition_to(S.CANCELLED, actor=None, kind=OrderEvent.Kind.EXPIRED)
+                held = ledger.escrow_balance(order.pk)
+                if held > 0:  # never expected: money moves the order on; kept safe all the same
+                    escrow.escrow_refund(order_ref=order.pk, buyer=order.buyer, amount=held, n="expired")
+                order.cancelled_at = now
+                order.save()
+                done += 1
+        except Exception:
+            logger.exception("expiring unpaid order %s failed; retried next run", order_id)
+    return done
+
+
+def payment_went_to_wallet(order: Order, payment: Payment) -> bool:
+    """True when a paid payment was returned to the buyer's wallet instead of paying the order."""
+    from escrow.models import Transfer
+
+    return payment.status == Payment.Status.PAID and Transfer.objects.filter(
+        idempotency_key=f"refund:{order.pk}:payment-{payment.pk}").exists()
+
+
+def payment_outcome(order: Order, payment: Payment) -> str:
+    """Where the buyer's money went after a payment, in a true Persian sentence.
+
+    A payment for an order that no longer waited for it (paid in another tab, cancelled or
+    expired meanwhile) went to the buyer's wallet, not to the order.
+    """
+    if payment_went_to_wallet(order, payment):
+        if order.status == S.CANCELLED:
+            return _("Your payment was received after this order had been cancelled, so the whole amount was put "
+                     "in your wallet. You can use it for another order or withdraw it to your bank account.")
+        return _("This order had already been paid, so this second payment was put in your wallet. You can use "
+                 "it for another order or withdraw it to your bank account.")
+    return escrow.payment_message(payment)

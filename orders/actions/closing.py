@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.db import transaction
@@ -17,14 +18,18 @@ from services.models import Service
 from ..exceptions import OrderTransitionError
 from ..models import Order, OrderEvent
 from ._base import MAX_TEXT, S, _ensure_buyer, _ensure_status, _lock
+from .cancellation import close_pending_cancellation, pending_cancellation
 from .extensions import _close_pending_extension
 from .notify import order_email
 
+logger = logging.getLogger(__name__)
+
 
 def _complete(order: Order, *, actor, kind: str) -> None:
+    close_pending_cancellation(order)
     escrow.escrow_release(
         order_ref=order.pk, expert=order.expert, buyer=order.buyer, amount=order.price,
-        platform_fee=order.buyer_fee, actor=actor,
+        platform_fee=order.buyer_fee, actor=actor, commission_percent=order.commission_percent,
     )
     order.transition_to(S.COMPLETED, actor=actor, kind=kind)
     order.completed_at = timezone.now()
@@ -34,7 +39,7 @@ def _complete(order: Order, *, actor, kind: str) -> None:
     order_email(order, "completed", to=order.expert)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def order_confirm(*, order_id: int, actor) -> Order:
     """The buyer confirms the delivery: the order completes and the expert is paid (once).
 
@@ -51,23 +56,30 @@ def order_confirm(*, order_id: int, actor) -> Order:
 def order_auto_complete(*, now: dt.datetime | None = None) -> int:
     """Complete every order delivered more than AUTO_COMPLETE_DAYS ago without an answer.
 
-    Each order in its own transaction; a rerun finds nothing left. Returns how many completed.
+    Each order in its own transaction; a bad row is logged and retried on the next run, and the
+    others go on. An order with a request to cancel waiting for an answer waits for it (it lapses
+    after 48 hours). Returns how many completed; a rerun finds nothing left.
     """
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.AUTO_COMPLETE_DAYS)
     ids = list(Order.objects.filter(status=S.DELIVERED, delivered_at__lt=cutoff).values_list("pk", flat=True))
     done = 0
     for order_id in ids:
-        with transaction.atomic():
-            order = _lock(order_id)
-            if order.status != S.DELIVERED or not order.delivered_at or order.delivered_at >= cutoff:
-                continue
-            _complete(order, actor=None, kind=OrderEvent.Kind.AUTO_COMPLETED)
-            done += 1
+        try:
+            with transaction.atomic(durable=True):
+                order = _lock(order_id)
+                if order.status != S.DELIVERED or not order.delivered_at or order.delivered_at >= cutoff:
+                    continue
+                if pending_cancellation(order) is not None:
+                    continue
+                _complete(order, actor=None, kind=OrderEvent.Kind.AUTO_COMPLETED)
+                done += 1
+        except Exception:
+            logger.exception("auto-completing order %s failed; retried next run", order_id)
     return done
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def order_cancel(*, order_id: int, actor, reason: str = "") -> Order:
     """Cancel an order and return whatever its escrow holds to the buyer's wallet.
 
@@ -89,6 +101,7 @@ def order_cancel(*, order_id: int, actor, reason: str = "") -> Order:
         )
     # A pending request for more time does not take away the buyer's right to cancel a late order.
     _close_pending_extension(order)
+    close_pending_cancellation(order)
     order.transition_to(S.CANCELLED, actor=actor, kind=OrderEvent.Kind.CANCELLED, note=(reason or "")[:MAX_TEXT])
     held = ledger.escrow_balance(order.pk)
     if held > 0:

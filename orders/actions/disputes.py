@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -16,8 +19,10 @@ from escrow.exceptions import EscrowError
 from services.models import Service
 
 from ..exceptions import OrderError, OrderPermissionError, OrderTransitionError
-from ..models import Dispute, Order, OrderEvent
-from ._base import MAX_TEXT, S, _lock
+from ..filecheck import check_files
+from ..models import Dispute, Order, OrderEvent, OrderFile
+from ._base import MAX_TEXT, S, _lock, _save_files
+from .cancellation import close_pending_cancellation
 from .extensions import _close_pending_extension
 from .notify import order_email
 
@@ -41,24 +46,29 @@ def dispute_shareable(held: int, buyer_fee: int) -> int:
     return held - min(buyer_fee, held)
 
 
-def dispute_settlement(outcome: str, *, held: int, buyer_fee: int, buyer_amount: int = 0) -> Settlement:
+def dispute_settlement(outcome: str, *, held: int, buyer_fee: int, buyer_amount: int = 0,
+                       commission_percent: int | None = None) -> Settlement:
     """The settlement arithmetic, shared by `order_dispute_resolve` and the admin's preview.
 
-    `refund` returns everything held (the buyer's fee too); `release` pays the whole price part
-    to the expert; `split` returns `buyer_amount` (0 … the price part, checked by the caller) and
-    pays the rest of the price part to the expert. Outside a refund the platform keeps the fee.
+    `refund` returns everything held; `release` pays the whole price part to the expert; `split`
+    returns `buyer_amount` (0 … the price part, checked by the caller) and pays the rest of the
+    price part to the expert, with the commission the order snapshotted at purchase.
+
+    One rule for the buyer's fee, everywhere money leaves an order: when the buyer gets the whole
+    price back (a refund, a cancellation, a mutual cancellation, or a split giving the buyer 100%)
+    the fee goes back too; as soon as the expert is paid any part, the platform keeps the fee.
     """
-    if outcome == Dispute.Outcome.REFUND:
-        return Settlement(buyer=held, expert=0, commission=0, fee_kept=0)
     shareable = dispute_shareable(held, buyer_fee)
     buyer = 0 if outcome == Dispute.Outcome.RELEASE else int(buyer_amount)
+    if outcome == Dispute.Outcome.REFUND or (outcome == Dispute.Outcome.SPLIT and buyer >= shareable):
+        return Settlement(buyer=held, expert=0, commission=0, fee_kept=0)
     expert = shareable - buyer
-    return Settlement(buyer=buyer, expert=expert, commission=escrow.commission_calculate(expert),
+    return Settlement(buyer=buyer, expert=expert, commission=escrow.commission_calculate(expert, commission_percent),
                       fee_kept=held - shareable)
 
 
 @transaction.atomic
-def order_dispute_open(*, order_id: int, actor, reason: str) -> Dispute:
+def order_dispute_open(*, order_id: int, actor, reason: str, files: Sequence[UploadedFile] = ()) -> Dispute:
     """The buyer or the expert asks Azmoodegan to settle a disagreement; the order becomes `disputed`.
 
     Possible once the expert has started and until the order closes (in progress, delivered,
@@ -81,12 +91,53 @@ def order_dispute_open(*, order_id: int, actor, reason: str) -> Dispute:
     if not reason:
         raise OrderError(_("Explain what went wrong, so our team can decide fairly."), field="reason",
                          code="required")
+    files = list(files)
+    types = check_files(files)
     _close_pending_extension(order)
-    dispute = Dispute.objects.create(order=order, opened_by=actor, reason=reason)
+    close_pending_cancellation(order)
+    dispute = Dispute.objects.create(
+        order=order, opened_by=actor, reason=reason,
+        respond_by=timezone.now() + dt.timedelta(days=Dispute.RESPONSE_DAYS),
+    )
+    _save_files(order, files, types, kind=OrderFile.Kind.EVIDENCE, actor=actor)
     order.transition_to(S.DISPUTED, actor=actor, kind=OrderEvent.Kind.DISPUTED, note=reason)
     order.save(update_fields=["status", "updated_at"])
     other = order.expert if role == "buyer" else order.buyer
     order_email(order, "disputed", to=other)
+    return dispute
+
+
+@transaction.atomic
+def order_dispute_respond(*, order_id: int, actor, response: str, files: Sequence[UploadedFile] = ()) -> Dispute:
+    """The other side answers the dispute once, with text and evidence files, within RESPONSE_DAYS.
+
+    Staff read both sides in the admin; the answer is on the order page for both parties.
+    """
+    order = _lock(order_id)
+    dispute = Dispute.objects.filter(order=order).first()
+    if order.party(actor) not in ("buyer", "expert"):
+        raise OrderPermissionError(_("Only the buyer or the expert of this order can answer the dispute."))
+    if dispute is None or dispute.is_resolved or order.status != S.DISPUTED:
+        raise OrderTransitionError(_("There is no open dispute to answer."), code="no_dispute")
+    if dispute.opened_by_id == actor.pk:
+        raise OrderPermissionError(_("The other side answers your dispute."), code="own_dispute")
+    if dispute.responded_at:
+        raise OrderTransitionError(_("You have already answered this dispute."), code="already_responded")
+    now = timezone.now()
+    if dispute.respond_by and now > dispute.respond_by:
+        raise OrderTransitionError(
+            _("The time to answer this dispute has passed; our team decides with what it has."), code="too_late")
+    response = (response or "").strip()[:MAX_TEXT]
+    if not response:
+        raise OrderError(_("Write your side of the story."), field="response", code="required")
+    files = list(files)
+    types = check_files(files)
+    _save_files(order, files, types, kind=OrderFile.Kind.EVIDENCE, actor=actor)
+    dispute.response, dispute.responded_at = response, now
+    dispute.save(update_fields=["response", "responded_at"])
+    OrderEvent.objects.create(order=order, actor=actor, from_status=order.status, to_status=order.status,
+                              kind=OrderEvent.Kind.DISPUTE_RESPONSE, note=response)
+    order_email(order, "dispute_response", to=dispute.opened_by)
     return dispute
 
 
@@ -137,7 +188,8 @@ def order_dispute_resolve(
     held = ledger.escrow_balance(order.pk)
     if outcome == Dispute.Outcome.SPLIT:
         buyer_amount = _split_amount(buyer_amount, dispute_shareable(held, order.buyer_fee))
-    settlement = dispute_settlement(outcome, held=held, buyer_fee=order.buyer_fee, buyer_amount=buyer_amount or 0)
+    settlement = dispute_settlement(outcome, held=held, buyer_fee=order.buyer_fee, buyer_amount=buyer_amount or 0,
+                                    commission_percent=order.commission_percent)
     try:
         if outcome == Dispute.Outcome.REFUND:
             if held > 0:
@@ -145,12 +197,14 @@ def order_dispute_resolve(
             target, stamp = S.CANCELLED, "cancelled_at"
         elif outcome == Dispute.Outcome.RELEASE:
             escrow.escrow_release(order_ref=order.pk, expert=order.expert, buyer=order.buyer,
-                                  amount=settlement.expert, platform_fee=settlement.fee_kept, actor=actor)
+                                  amount=settlement.expert, platform_fee=settlement.fee_kept, actor=actor,
+                                  commission_percent=order.commission_percent)
             target, stamp = S.COMPLETED, "completed_at"
         else:
             escrow.escrow_split(order_ref=order.pk, buyer=order.buyer, expert=order.expert,
                                 buyer_amount=settlement.buyer, expert_amount=settlement.expert,
-                                platform_fee=settlement.fee_kept, actor=actor)
+                                platform_fee=settlement.fee_kept, actor=actor,
+                                commission_percent=order.commission_percent)
             target, stamp = S.COMPLETED, "completed_at"
     except EscrowError as exc:
         raise OrderError(exc.message, field="buyer_amount", code=exc.code) from None

@@ -36,20 +36,23 @@ def test_pending_clears_after_the_clearance_days(released):
     assert ledger.user_balances(expert) == {"available": 900_000, "pending": 0, "in_flight": 0}
 
 
-def test_withdrawal_paid_or_returned(released):
+def test_withdrawal_paid_or_returned(released, settings):
+    settings.WITHDRAWAL_MIN_TOMAN = 10_000
     _buyer, expert = released
     actions.earnings_clear(now=timezone.now() + dt.timedelta(days=4))
     with pytest.raises(EscrowError):
         actions.payout_request(user=expert, amount=100_000, sheba="123")
     with pytest.raises(InsufficientFunds):
-        actions.payout_request(user=expert, amount=900_001, sheba="IR" + "1" * 24)
-    payout = actions.payout_request(user=expert, amount=400_000, sheba="IR۱۲" + "0" * 22)
-    assert payout.sheba == "IR12" + "0" * 22
+        actions.payout_request(user=expert, amount=900_001, sheba="IR062960000000100324200001")
+    with pytest.raises(EscrowError):  # fails the mod-97 check
+        actions.payout_request(user=expert, amount=400_000, sheba="IR" + "1" * 24)
+    payout = actions.payout_request(user=expert, amount=400_000, sheba="IR۴۹" + "0" * 22)
+    assert payout.sheba == "IR49" + "0" * 22
     assert ledger.user_balances(expert) == {"available": 500_000, "pending": 0, "in_flight": 400_000}
     actions.payout_mark_paid(payout_id=payout.pk, provider_ref="P1")
     actions.payout_mark_paid(payout_id=payout.pk, provider_ref="P1")
     assert ledger.user_balances(expert)["in_flight"] == 0
-    failed = actions.payout_request(user=expert, amount=500_000, sheba="IR" + "1" * 24)
+    failed = actions.payout_request(user=expert, amount=500_000, sheba="IR741111111111111111111111")
     actions.payout_mark_failed(payout_id=failed.pk)
     assert Payout.objects.get(pk=failed.pk).status == Payout.Status.FAILED
     assert ledger.user_balances(expert) == {"available": 500_000, "pending": 0, "in_flight": 0}

@@ -7,6 +7,7 @@ import itertools
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -14,7 +15,8 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, 
 
 from escrow import actions, checks, ledger
 from escrow.exceptions import InsufficientFunds
-from escrow.models import Payment
+from escrow.models import Payment, Payout
+from escrow.payouts import FakePayoutProvider
 from tests.accounts.factories import UserFactory
 
 from .helpers import bank_decides, start
@@ -132,18 +134,34 @@ class LedgerMachine(RuleBasedStateMachine):
         actions.earnings_clear(now=self.now)
         actions.earnings_clear(now=self.now)
 
-    @rule(fraction=st.integers(1, 100), paid=st.booleans())
-    def withdraw(self, fraction, paid):
+    @rule(fraction=st.integers(1, 100), paid=st.booleans(), through_batch=st.booleans())
+    def withdraw(self, fraction, paid, through_batch):
         available = ledger.user_balances(self.expert)["available"]
         amount = available * fraction // 100
         if amount <= 0:
             return
-        payout = actions.payout_request(user=self.expert, amount=amount, sheba="IR" + "0" * 24)
-        if paid:
+        sheba = "IR49" + "0" * 22
+        with override_settings(WITHDRAWAL_MIN_TOMAN=0):
+            payout = actions.payout_request(user=self.expert, amount=amount, sheba=sheba)
+        assert ledger.user_balances(self.expert)["in_flight"] == amount
+        if through_batch:
+            # The beat task hands it to the (fake) payout provider, which pays or refuses it.
+            FakePayoutProvider.failing = set() if paid else {sheba}
+            try:
+                batch = actions.payout_dispatch(provider=FakePayoutProvider())
+            finally:
+                FakePayoutProvider.failing = set()
+            assert batch is not None and batch.count == 1
+            assert Payout.objects.get(pk=payout.pk).status == ("paid" if paid else "failed")
+        elif paid:
             actions.payout_mark_paid(payout_id=payout.pk)
-            self.expert_withdrawn += amount
         else:
             actions.payout_mark_failed(payout_id=payout.pk)
+        # Finishing twice changes nothing.
+        actions.payout_mark_paid(payout_id=payout.pk)
+        actions.payout_mark_failed(payout_id=payout.pk)
+        if paid:
+            self.expert_withdrawn += amount
 
     # --- invariants ----------------------------------------------------------------------------
 

@@ -66,3 +66,14 @@ def delivered_order(**kwargs) -> Order:
 
 
 __all__ = ["escrow", "UserFactory"]
+
+
+def emails_sent_so_far() -> None:
+    """Send what the outbox holds from setting the order up, and forget it: a test then counts the
+    emails of the step it is about. (Outside transactional tests nothing commits, so nothing drains.)"""
+    from django.core import mail
+
+    from outbox.api import drain
+
+    drain()
+    mail.outbox.clear()

@@ -31,27 +31,38 @@ def test_each_status_offers_each_party_what_the_actions_accept():
     assert order_allowed_actions(order, order.buyer) == {A.SEND_REQUIREMENTS, A.CANCEL}
 
     order = f.in_progress_order()
-    assert order_allowed_actions(order, order.buyer) == {A.OPEN_DISPUTE}  # not late: no cancel
-    assert order_allowed_actions(order, order.expert) == {A.DELIVER, A.REQUEST_EXTENSION, A.OPEN_DISPUTE}
+    assert order_allowed_actions(order, order.buyer) == {A.OPEN_DISPUTE, A.ASK_CANCELLATION}  # not late: no cancel
+    assert order_allowed_actions(order, order.expert) == {A.DELIVER, A.REQUEST_EXTENSION, A.OPEN_DISPUTE,
+                                                          A.ASK_CANCELLATION}
     actions.order_extension_request(order_id=order.pk, actor=order.expert, days=2, reason="کار بیشتر شد")
     Order.objects.filter(pk=order.pk).update(due_at=timezone.now() - dt.timedelta(minutes=1))
     order.refresh_from_db()
-    assert order_allowed_actions(order, order.buyer) == {A.CANCEL, A.ANSWER_EXTENSION, A.OPEN_DISPUTE}
-    assert order_allowed_actions(order, order.expert) == {A.DELIVER, A.WITHDRAW_EXTENSION, A.OPEN_DISPUTE}
+    assert order_allowed_actions(order, order.buyer) == {A.CANCEL, A.ANSWER_EXTENSION, A.OPEN_DISPUTE,
+                                                         A.ASK_CANCELLATION}
+    assert order_allowed_actions(order, order.expert) == {A.DELIVER, A.WITHDRAW_EXTENSION, A.OPEN_DISPUTE,
+                                                          A.ASK_CANCELLATION}
+    # A request to cancel by agreement: the asker may withdraw it, the other side answers.
+    actions.order_cancellation_request(order_id=order.pk, actor=order.expert, reason="نمی‌رسم")
+    order.refresh_from_db()
+    assert A.ANSWER_CANCELLATION in order_allowed_actions(order, order.buyer)
+    assert A.WITHDRAW_CANCELLATION in order_allowed_actions(order, order.expert)
     # What the page offers, the action accepts.
     actions.order_cancel(order_id=order.pk, actor=order.buyer)
     order.refresh_from_db()
     assert order_allowed_actions(order, order.buyer) == set()
 
     order = f.delivered_order()  # one revision in the package
-    assert order_allowed_actions(order, order.buyer) == {A.CONFIRM, A.REQUEST_REVISION, A.OPEN_DISPUTE}
+    assert order_allowed_actions(order, order.buyer) == {A.CONFIRM, A.REQUEST_REVISION, A.OPEN_DISPUTE,
+                                                         A.ASK_CANCELLATION}
     actions.order_request_revision(order_id=order.pk, actor=order.buyer, note="بند ۳ را هم ببینید")
     actions.order_deliver(order_id=order.pk, actor=order.expert, message="دوباره")
     order.refresh_from_db()
-    assert order_allowed_actions(order, order.buyer) == {A.CONFIRM, A.OPEN_DISPUTE}  # revisions used up
+    assert order_allowed_actions(order, order.buyer) == {A.CONFIRM, A.OPEN_DISPUTE,
+                                                         A.ASK_CANCELLATION}  # revisions used up
     actions.order_dispute_open(order_id=order.pk, actor=order.buyer, reason="کیفیت")
     order = Order.objects.get(pk=order.pk)
-    assert order_allowed_actions(order, order.buyer) == order_allowed_actions(order, order.expert) == set()
+    assert order_allowed_actions(order, order.buyer) == set()
+    assert order_allowed_actions(order, order.expert) == {A.RESPOND_DISPUTE}  # the other side answers
 
 
 def test_the_order_page_shows_only_the_allowed_forms(client):
@@ -70,7 +81,8 @@ def test_the_order_page_shows_only_the_allowed_forms(client):
     (Dispute.Outcome.REFUND, 0, (1_100_000, 0, 0, 0)),
     (Dispute.Outcome.RELEASE, 0, (0, 1_000_000, 100_000, 100_000)),
     (Dispute.Outcome.SPLIT, 400_000, (400_000, 600_000, 60_000, 100_000)),
-    (Dispute.Outcome.SPLIT, 1_000_000, (1_000_000, 0, 0, 100_000)),
+    # 100% of the price to the buyer is a full refund: the fee goes back too (one rule for the fee).
+    (Dispute.Outcome.SPLIT, 1_000_000, (1_100_000, 0, 0, 0)),
 ])
 def test_settlement_arithmetic(settings, outcome, buyer_amount, expected):
     settings.COMMISSION_PERCENT = 10

@@ -97,7 +97,13 @@ def test_order_pay_requirements_deliver_confirm(page, tmp_path):
     page.set_viewport_size({"width": 360, "height": 780})
     screenshot(page, "orders-buyer-delivered-360")
     page.set_viewport_size({"width": 1280, "height": 900})
+    # «تأیید دریافت خدمت» asks once more in a modal before the money moves.
     page.get_by_test_id("confirm").click()
+    modal = page.locator("#az-confirm-modal")
+    expect(modal).to_be_visible()
+    expect(page.get_by_test_id("status")).to_have_text("تحویل‌شده")
+    screenshot(page, "orders-confirm-modal")
+    modal.get_by_test_id("confirm-final").click()
     expect(page.get_by_test_id("status")).to_have_text("تکمیل‌شده")
     expect(page.get_by_test_id("timeline")).to_contain_text("تأیید شد")
     screenshot(page, "orders-completed")

@@ -24,7 +24,8 @@ def test_twenty_concurrent_confirm_requests_release_once():
         c = Client()
         c.force_login(order.buyer)
         clients.append(c)
-    results, errors = run_concurrently(lambda i: clients[i].post(f"/orders/{order.pk}/confirm/").status_code)
+    results, errors = run_concurrently(
+        lambda i: clients[i].post(f"/orders/{order.pk}/confirm/", {"confirmed": "1"}).status_code)
     assert errors == []
     assert results == [302] * N
     order.refresh_from_db()

@@ -72,6 +72,7 @@ def assert_ledger_ok(order):
 def test_either_party_opens_a_dispute(make, by, django_capture_on_commit_callbacks):
     order = make()
     opener, other = getattr(order, by), (order.expert if by == "buyer" else order.buyer)
+    f.emails_sent_so_far()
     with django_capture_on_commit_callbacks(execute=True):
         dispute = actions.order_dispute_open(order_id=order.pk, actor=opener, reason="  پاسخ نمی‌دهد.  ")
     order.refresh_from_db()
@@ -172,6 +173,7 @@ def test_auto_complete_skips_disputed_orders():
 def test_refund_returns_everything_to_the_buyer(django_capture_on_commit_callbacks):
     order = disputed_order(price=2_000_000)
     admin = staff()
+    f.emails_sent_so_far()
     with django_capture_on_commit_callbacks(execute=True):
         dispute = resolve(order, O.REFUND, actor=admin, note="تحویل با شرح خدمت نمی‌خواند.")
     order.refresh_from_db()

@@ -243,10 +243,13 @@ def test_expert_asks_and_buyer_accepts_through_the_pages():
 def test_form_errors_are_persian_and_nothing_is_created():
     order = f.in_progress_order()
     expert = client_for(order.expert)
-    response = expert.post(f"/orders/{order.pk}/extension/", {"days": "۴۰", "reason": "x"}, follow=True)
+    response = expert.post(f"/orders/{order.pk}/extension/", {"days": "۴۰", "reason": "کار بیشتری دارد"})
     assert ExtensionRequest.objects.count() == 0
-    messages = [str(m) for m in response.context["messages"]]
-    assert messages and all(PERSIAN.search(m) for m in messages)
+    html = response.content.decode()
+    # The order page again, the form open with the typed text kept and the error beside its field.
+    assert response.status_code == 200
+    assert 'id="id_days_error"' in html and PERSIAN.search(response.context["extension_form"].errors["days"][0])
+    assert "کار بیشتری دارد" in html
 
 
 def test_wrong_party_and_third_user_get_404_on_the_extension_urls():

@@ -1,4 +1,5 @@
-"""Hypothesis drives random sequences of pay / submit / deliver / revise / confirm / cancel through
+"""Hypothesis drives random sequences of pay / submit / deliver / revise / confirm / cancel / expire /
+cancel by agreement / dispute and settle / withdraw the wallet (payout paid or failed) through
 the real actions. Each rule first predicts, from the state the machine tracks itself, whether the
 action is allowed and what the order becomes; it then asserts the outcome both ways (done and
 moved as predicted, or refused with an `OrderError` and nothing changed). After every step the
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 from django.db.models import Sum
+from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -35,7 +37,7 @@ from tests.accounts.factories import UserFactory
 from . import factories as f
 
 S = Order.Status
-HELD = (S.AWAITING_REQUIREMENTS, S.IN_PROGRESS, S.DELIVERED, S.REVISION_REQUESTED)
+HELD = (S.AWAITING_REQUIREMENTS, S.IN_PROGRESS, S.DELIVERED, S.REVISION_REQUESTED, S.DISPUTED)
 WORKING = (S.IN_PROGRESS, S.REVISION_REQUESTED)
 ADVANCES = (S.PENDING_PAYMENT, S.AWAITING_REQUIREMENTS, *WORKING, S.DELIVERED)
 
@@ -72,6 +74,7 @@ class OrderLedgerMachine(RuleBasedStateMachine):
     @initialize()
     def people(self):
         self.buyer = UserFactory()
+        self.staff = UserFactory(is_staff=True)
         self.package = f.package(price=1_000_000)
 
     def _pick(self, i, fits=None) -> Tracked:
@@ -200,6 +203,76 @@ class OrderLedgerMachine(RuleBasedStateMachine):
             t.status = S.COMPLETED
         SUCCEEDED["auto_complete"] += len(delivered)
 
+    @rule(now=st.integers(0, 5))
+    def a_day_passes_and_unpaid_orders_expire(self, now):
+        if now:  # most runs of the beat task find nothing old enough
+            assert actions.order_expire_unpaid() == 0
+            return
+        pending = [t for t in self.orders if t.status == S.PENDING_PAYMENT]
+        assert actions.order_expire_unpaid(now=timezone.now() + dt.timedelta(hours=25)) == len(pending)
+        for t in pending:
+            t.status = S.CANCELLED
+        SUCCEEDED["expire"] += len(pending)
+
+    @precondition(lambda self: self.orders)
+    @rule(i=st.integers(0, 50), accept=st.booleans(), aim=AIM)
+    def cancel_by_agreement(self, i, accept, aim):
+        """The expert asks to cancel; the buyer accepts (full refund) or declines (nothing moves)."""
+        agreeable = (S.IN_PROGRESS, S.REVISION_REQUESTED, S.DELIVERED)
+        t = self._pick(i, (lambda t: t.status in agreeable) if aim else None)
+        order = Order.objects.get(pk=t.pk)
+        if t.status not in agreeable:
+            self._attempt("cancel_by_agreement", t, False, lambda: actions.order_cancellation_request(
+                order_id=t.pk, actor=order.expert, reason="x"))
+            return
+        request = actions.order_cancellation_request(order_id=t.pk, actor=order.expert, reason="x")
+        self._attempt("cancel_by_agreement" if accept else "cancel_by_agreement_declined", t, True,
+                      lambda: actions.order_cancellation_answer(order_id=t.pk, actor=self.buyer,
+                                                                request_id=request.pk, accept=accept),
+                      then=S.CANCELLED if accept else None)
+        if accept:
+            self.wallet += t.total
+
+    @precondition(lambda self: self.orders)
+    @rule(i=st.integers(0, 50), outcome=st.sampled_from(["refund", "release", "split"]),
+          share=st.integers(0, 1_000_000), aim=AIM)
+    def dispute_and_settle(self, i, outcome, share, aim):
+        t = self._pick(i, (lambda t: t.status in Order.DISPUTABLE) if aim else None)
+        if t.status not in Order.DISPUTABLE:
+            self._attempt("dispute", t, False, lambda: actions.order_dispute_open(
+                order_id=t.pk, actor=self.buyer, reason="x"))
+            return
+        self._attempt("dispute", t, True, lambda: actions.order_dispute_open(
+            order_id=t.pk, actor=self.buyer, reason="x"), then=S.DISPUTED)
+        self._attempt(f"settle_{outcome}", t, True, lambda: actions.order_dispute_resolve(
+            order_id=t.pk, actor=self.staff, outcome=outcome, buyer_amount=share, note="n"),
+            then=S.CANCELLED if outcome == "refund" else S.COMPLETED)
+        if outcome == "refund" or (outcome == "split" and share >= t.total):
+            self.wallet += t.total  # the whole price back: the buyer's fee too (one rule)
+        elif outcome == "split":
+            self.wallet += share
+
+    @rule(paid=st.booleans())
+    def buyer_withdraws_the_wallet(self, paid):
+        """Refunds in the wallet go to the bank through the payout provider, or come back whole."""
+        from escrow import actions as escrow
+        from escrow.payouts import FakePayoutProvider
+
+        if self.wallet <= 0:
+            return
+        sheba = "IR062960000000100324200001"
+        with override_settings(WITHDRAWAL_MIN_TOMAN=0):
+            escrow.payout_request(user=self.buyer, amount=self.wallet, sheba=sheba)
+        FakePayoutProvider.failing = set() if paid else {sheba}
+        try:
+            escrow.payout_dispatch(provider=FakePayoutProvider())
+        finally:
+            FakePayoutProvider.failing = set()
+        if paid:
+            self.wallet = 0
+        SUCCEEDED["payout_paid" if paid else "payout_failed"] += 1
+        assert ledger.user_balances(self.buyer)["in_flight"] == 0
+
     @invariant()
     def ledger_holds(self):
         problems = {name: found for name, found in run_checks().items() if found}
@@ -213,8 +286,8 @@ class OrderLedgerMachine(RuleBasedStateMachine):
         statuses = dict(Order.objects.filter(pk__in=pks).values_list("pk", "status"))
         held = dict(Account.objects.filter(kind=Account.Kind.ORDER_ESCROW, order_ref__in=pks)
                     .annotate(total=Sum("legs__amount")).values_list("order_ref", "total"))
-        releases = Counter(Transfer.objects.filter(kind=Transfer.Kind.RELEASE, order_ref__in=pks)
-                           .values_list("order_ref", flat=True))
+        releases = Counter(Transfer.objects.filter(kind__in=[Transfer.Kind.RELEASE, Transfer.Kind.SPLIT],
+                                                   order_ref__in=pks).values_list("order_ref", flat=True))
         for t in self.orders:
             assert statuses[t.pk] == t.status, (t.pk, statuses[t.pk], t.status)
             assert (held.get(t.pk) or 0) == (t.total if t.status in HELD else 0), (t.pk, t.status)

@@ -133,7 +133,8 @@ def test_checkout_page_and_pay_redirects_to_sandbox(settings):
     for text in ("۱۰۰٬۰۰۰ تومان", "۵٬۰۰۰ تومان", "۱۰۵٬۰۰۰ تومان", "۴ روز", "نامحدود", "تا وقتی دریافت خدمت را تأیید کنید"):
         assert text in html, text
     assert 'data-testid="pay-wallet"' not in html
-    response = buyer.post(f"/orders/checkout/{package.pk}/", {"method": "gateway"})
+    response = buyer.post(f"/orders/checkout/{package.pk}/",
+                          {"method": "gateway", "expected_total": 1_050_000, "key": "k1"})
     assert response.status_code == 302 and response["Location"].startswith("/pay/sandbox/")
     order = Order.objects.get()
     assert order.status == Order.Status.PENDING_PAYMENT and order.total == 1_050_000
@@ -142,7 +143,8 @@ def test_checkout_page_and_pay_redirects_to_sandbox(settings):
 def test_checkout_404_for_unpublished_and_refuses_own_service():
     package = f.package()
     owner = client_for(package.service.owner)
-    assert owner.post(f"/orders/checkout/{package.pk}/", {"method": "gateway"}).status_code == 200
+    assert owner.post(f"/orders/checkout/{package.pk}/", {"method": "gateway", "expected_total": package.price,
+                                                          "key": "k"}).status_code == 200
     assert Order.objects.count() == 0
     package.service.status = "paused"
     package.service.save()
@@ -219,7 +221,8 @@ def test_wallet_payment_from_checkout():
     package = f.package(price=1_500_000)
     html = buyer.get(f"/orders/checkout/{package.pk}/").content.decode()
     assert 'data-testid="pay-wallet"' in html
-    response = buyer.post(f"/orders/checkout/{package.pk}/", {"method": "wallet"})
+    response = buyer.post(f"/orders/checkout/{package.pk}/",
+                          {"method": "wallet", "expected_total": 1_500_000, "key": "k2"})
     order = Order.objects.filter(package=package).get()
     assert response["Location"] == f"/orders/{order.pk}/requirements/"
     assert order.status == Order.Status.AWAITING_REQUIREMENTS

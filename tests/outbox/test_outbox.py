@@ -1,0 +1,190 @@
+"""The transactional outbox: written with the change, drained exactly once, broker outages lose nothing."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+import pytest
+from django.core import mail
+from django.db import connection, transaction
+from django.urls import reverse
+
+from outbox import api
+from outbox.models import Message
+from outbox.tasks import drain_task
+
+FAILURES: Counter = Counter()
+
+
+def flaky_handler(*, n: int) -> None:
+    """Fails for odd n the first time, succeeds afterwards."""
+    FAILURES[n] += 1
+    if n % 2 and FAILURES[n] == 1:
+        raise OSError("smtp said no")
+    mail.EmailMessage(subject=f"flaky {n}", body="", to=["x@example.com"]).send()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_sends_nothing_and_a_committed_one_sends_once():
+    mail.outbox.clear()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        api.enqueue_email(subject="rolled back", body="…", to=["a@example.com"])
+        raise RuntimeError
+    assert Message.objects.count() == 0
+    with transaction.atomic():
+        api.enqueue_email(subject="committed", body="…", to=["a@example.com"])
+        assert mail.outbox == []  # nothing leaves before the commit
+    # Eager Celery: the on-commit kick drained it.
+    assert [m.subject for m in mail.outbox] == ["committed"]
+    assert api.drain() == 0
+    assert Message.objects.get().sent_at is not None
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dedupe_key_makes_one_message():
+    with transaction.atomic():
+        assert api.enqueue_email(subject="s", body="b", to=["a@example.com"], dedupe_key="k1") is not None
+        assert api.enqueue_email(subject="s", body="b", to=["a@example.com"], dedupe_key="k1") is None
+    assert Message.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bad_row_is_retried_later_and_the_others_go_on(caplog):
+    FAILURES.clear()
+    mail.outbox.clear()
+    Message.objects.bulk_create([Message(handler="tests.outbox.test_outbox.flaky_handler", payload={"n": n})
+                                 for n in range(4)])
+    assert api.drain() == 2  # rows 1 and 3 failed, rows 0 and 2 went out
+    assert "failed" in caplog.text
+    failed = Message.objects.filter(sent_at__isnull=True)
+    assert sorted(failed.values_list("payload__n", flat=True)) == [1, 3]
+    assert all(m.attempts == 1 and "smtp said no" in m.last_error for m in failed)
+    assert api.drain() == 0  # not due yet (backoff)
+    failed.update(available_at=failed.first().created_at)
+    assert api.drain() == 2
+    assert sorted(m.subject for m in mail.outbox) == ["flaky 0", "flaky 1", "flaky 2", "flaky 3"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_drainers_racing_over_1000_rows_send_each_exactly_once():
+    mail.outbox.clear()
+    Message.objects.bulk_create([
+        Message(handler=api.EMAIL_HANDLER, payload={
+            "subject": f"row {i}", "body": "", "to": ["r@example.com"], "from_email": "az@example.com"})
+        for i in range(1000)
+    ])
+    counts: dict[str, int] = {}
+    barrier = threading.Barrier(2)
+
+    def drainer(name):
+        try:
+            barrier.wait()
+            counts[name] = api.drain()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=drainer, args=(name,)) for name in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    subjects = Counter(m.subject for m in mail.outbox)
+    assert len(subjects) == 1000 and set(subjects.values()) == {1}
+    assert counts["a"] + counts["b"] == 1000
+    assert Message.objects.filter(sent_at__isnull=True).count() == 0
+    print(f"drainer a sent {counts['a']}, drainer b sent {counts['b']}")
+
+
+@pytest.fixture
+def broker_down():
+    """Point Celery at a closed port (as if Redis were stopped), then bring it back."""
+    from azmoodegan.celery import app
+
+    saved = app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app._pool = None
+
+    def restore():
+        app.conf.broker_url = saved
+        app._pool = None
+
+    yield restore
+    restore()
+    app.conf.task_always_eager = True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_actions_commit_pages_render_and_every_email_goes_out_once_later(
+    celery_worker_real, broker_down, client, settings
+):
+    from escrow import actions as escrow
+    from escrow import ledger
+    from escrow.models import Payout
+    from tests.accounts.factories import UserFactory
+    from tests.escrow.test_withdrawals import fund
+
+    settings.WITHDRAWAL_MIN_TOMAN = 1
+    mail.outbox.clear()
+    users = [UserFactory() for _ in range(3)]
+    for user in users:
+        fund(user, 1_000_000)
+    started = time.monotonic()
+    for i, user in enumerate(users):
+        payout = escrow.payout_request(user=user, amount=500_000, sheba="IR062960000000100324200001")
+        (escrow.payout_mark_paid if i < 2 else escrow.payout_mark_failed)(payout_id=payout.pk)
+    assert time.monotonic() - started < 5  # no waiting on the dead broker
+    assert Payout.objects.filter(status="paid").count() == 2
+    assert ledger.user_balances(users[2])["available"] == 1_000_000
+    client.force_login(users[0])
+    response = client.get(reverse("escrow:wallet"))
+    assert response.status_code == 200 and 'data-status="paid"' in response.content.decode()
+    assert mail.outbox == []
+    assert Message.objects.filter(sent_at__isnull=True).count() == 3
+
+    broker_down()  # the broker is back: the beat task's runs go through Redis to the real worker
+    drain_task.delay()
+    drain_task.delay()
+    deadline = time.monotonic() + 20
+    while Message.objects.filter(sent_at__isnull=True).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(0.5)  # let the second drain finish too
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert Message.objects.filter(sent_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_whole_order_journey_with_the_broker_down_sends_every_email_once_when_it_is_back(
+    celery_worker_real, broker_down, client
+):
+    from escrow.checks import run_checks
+    from orders import actions
+    from orders.models import Order
+    from tests.orders import factories as f
+
+    mail.outbox.clear()
+    order = f.delivered_order(price=1_000_000)  # paid at the (sandbox) bank, requirements, delivery
+    client.force_login(order.buyer)
+    response = client.post(f"/orders/{order.pk}/confirm/", {"confirmed": "1"})
+    assert response.status_code == 302
+    assert Order.objects.get(pk=order.pk).status == Order.Status.COMPLETED
+    assert client.get(f"/orders/{order.pk}/").status_code == 200
+    assert not any(run_checks().values())
+    assert mail.outbox == []
+    waiting = Message.objects.filter(sent_at__isnull=True).count()
+    assert waiting >= 4  # paid, requirements, delivered, completed
+
+    broker_down()
+    drain_task.delay()
+    deadline = time.monotonic() + 20
+    while Message.objects.filter(sent_at__isnull=True).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    drain_task.delay()
+    time.sleep(1)
+    sent = Counter((m.to[0], m.subject) for m in mail.outbox)
+    assert len(mail.outbox) == waiting and set(sent.values()) == {1}
+    assert {m.to[0] for m in mail.outbox} == {order.buyer.email, order.expert.email}
+    assert actions  # the journey went through the real actions
