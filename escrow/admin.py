@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from azmoodegan.admin import ReadOnlyInline
-from azmoodegan.persian import format_toman
-from azmoodegan.persian import to_persian_digits
+from azmoodegan.persian import format_toman, to_persian_digits
 
 from .actions import payout_mark_failed, payout_mark_paid
 from .models import Account, Leg, Payment, Payout, PayoutBatch, Transfer
