@@ -69,27 +69,6 @@ def test_each_order_event_notifies_the_other_party_in_app():
     assert conv.messages.filter(kind=Message.Kind.ORDER_EVENT).count() == order.events.count()
 
 
-def test_withdrawal_paid_notifies_once(settings):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from escrow import actions as escrow
-    from tests.escrow.helpers import pay
-
-    settings.CLEARANCE_DAYS = 0
-    buyer, expert = UserFactory(), UserFactory()
-    pay(buyer, order_ref=1, amount=1_000_000)
-    escrow.escrow_release(order_ref=1, expert=expert, buyer=buyer, amount=1_000_000)
-    escrow.earnings_clear(now=timezone.now() + dt.timedelta(days=1))
-    payout = escrow.payout_request(user=expert, amount=100_000, sheba="IR" + "1" * 24)
-    assert not Notification.objects.filter(kind="withdrawal_paid").exists()
-    escrow.payout_mark_paid(payout_id=payout.pk)
-    escrow.payout_mark_paid(payout_id=payout.pk)
-    note = Notification.objects.get(kind="withdrawal_paid")
-    assert note.recipient == expert and "۱۰٬۰۰۰ تومان" in note.text
-
-
 def test_contact_details_warn_then_flag():
     buyer, expert = UserFactory(), expert_user()
     conv = actions.conversation_for(buyer, expert)

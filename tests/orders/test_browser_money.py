@@ -123,7 +123,7 @@ def test_cancellation_by_mutual_agreement(page):
     screenshot(page, "orders-cancellation-answer")
     at_360(page, "orders-cancellation-answer-360")
     page.get_by_test_id("cancellation-accept").click()
-    expect(page.get_by_test_id("status")).to_have_text("لغو شده")
+    expect(page.get_by_test_id("status")).to_have_text("لغو‌شده")
     expect(page.get_by_test_id("timeline")).to_contain_text("درخواست لغو با توافق طرفین")
     expect(page.get_by_test_id("timeline")).to_contain_text("لغو با توافق؛ همهٔ مبلغ به کیف پول خریدار برگشت")
     screenshot(page, "orders-cancellation-accepted")
