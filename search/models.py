@@ -15,9 +15,9 @@ class ExpertStats(models.Model):
     """Measured behaviour of an expert, shown on the compare page and used by the "answers within
     a day" filter.
 
-    Today only the demo seed (`search/demo.py`) writes rows; messaging (median first-response
-    time) and orders (share delivered on time) are to fill it once they measure it. An expert
-    without a row reads as "not measured yet".
+    Messaging writes the median first-response time (`manage.py response_stats`, hourly) and reviews
+    the share of orders delivered on time, both from real rows. An expert without a value reads as
+    "not measured yet".
     """
 
     expert = models.OneToOneField(
