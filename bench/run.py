@@ -103,6 +103,8 @@ def setup_environment() -> dict:
         "CELERY_TASK_ALWAYS_EAGER": "1",
         "PAYMENT_GATEWAY": "sandbox",
         "ALLOW_SANDBOX_PAYMENTS": "1",
+        # The demo seed and the release runs send order emails: kept in memory, never to an SMTP server.
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "azmoodegan.settings")
