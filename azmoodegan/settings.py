@@ -266,15 +266,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=17, hour=3),
     },
     "escrow-clear-pending": {
-        "task": "escrow.tasks.clear_pending_task",
+        "task": "escrow.tasks.earnings_clear_task",
         "schedule": crontab(minute=5),
     },
     "escrow-reconcile-payments": {
-        "task": "escrow.tasks.reconcile_payments_task",
+        "task": "escrow.tasks.payment_reconcile_task",
         "schedule": crontab(minute="*/10"),
     },
     "orders-auto-complete-delivered": {
-        "task": "orders.tasks.auto_complete_delivered_orders",
+        "task": "orders.tasks.order_auto_complete_task",
         "schedule": crontab(minute="*/30"),
     },
 }
@@ -287,8 +287,6 @@ ZARINPAL_SANDBOX = env_bool("ZARINPAL_SANDBOX", False)
 ZARINPAL_BASE_URL = env("ZARINPAL_BASE_URL")
 ZARINPAL_STARTPAY_URL = env("ZARINPAL_STARTPAY_URL")
 ZARINPAL_TIMEOUT = env_int("ZARINPAL_TIMEOUT", 10)
-# Dotted path of a callable returning the ids of completed/cancelled/resolved orders (check_ledger).
-ESCROW_CLOSED_ORDERS = env("ESCROW_CLOSED_ORDERS")
 COMMISSION_PERCENT = env_int("COMMISSION_PERCENT", 10)
 BUYER_FEE_PERCENT = env_int("BUYER_FEE_PERCENT", 0)
 CLEARANCE_DAYS = env_int("CLEARANCE_DAYS", 3)

@@ -34,12 +34,12 @@ RECONCILE_AFTER = dt.timedelta(minutes=20)
 RAW_KEEP = 20  # gateway answers kept per payment
 
 
-def commission_for(amount: int) -> int:
+def commission_calculate(amount: int) -> int:
     """The platform's commission on `amount` Rials (COMMISSION_PERCENT, rounded down)."""
     return int(amount) * int(settings.COMMISSION_PERCENT) // 100
 
 
-def buyer_fee_for(amount: int) -> int:
+def buyer_fee_calculate(amount: int) -> int:
     """The buyer's fee on a price of `amount` Rials (BUYER_FEE_PERCENT, rounded down)."""
     return int(amount) * int(settings.BUYER_FEE_PERCENT) // 100
 
@@ -180,17 +180,6 @@ def _credit_escrow(payment: Payment) -> Transfer:
     )
 
 
-def payment_verify_from_request(request, *, gateway: str | None = None) -> Payment:
-    """For the orders app's callback view: verify the payment named by the callback's query string.
-
-    Reads `Authority` (and the rest) from GET, or POST for gateways that post back.
-    """
-    params = {key: value for key, value in (request.GET or request.POST).items()}
-    return payment_verify(
-        gateway=gateway or settings.PAYMENT_GATEWAY, authority=params.get("Authority", ""), callback_params=params,
-    )
-
-
 def payment_message(payment: Payment) -> str:
     """A short Persian sentence telling the buyer what happened to their payment."""
     messages = {
@@ -209,7 +198,7 @@ def payment_message(payment: Payment) -> str:
     return messages[payment.status]
 
 
-def payments_reconcile(*, older_than: dt.timedelta = RECONCILE_AFTER, now: dt.datetime | None = None) -> dict:
+def payment_reconcile(*, older_than: dt.timedelta = RECONCILE_AFTER, now: dt.datetime | None = None) -> dict:
     """Ask the bank about payments left unverified (the payer never came back, or we crashed).
 
     Run by a beat task. For Zarinpal the `unVerified.json` list also catches fresh payments the
@@ -268,11 +257,11 @@ def escrow_release(*, order_ref: int, expert, buyer, amount: int, platform_fee: 
     commission (plus any buyer fee held in escrow, `platform_fee`) to platform revenue.
 
     Key `release:<order>`: 20 concurrent confirmations release once. The pending money becomes
-    available after CLEARANCE_DAYS (`clear_pending`).
+    available after CLEARANCE_DAYS (`earnings_clear`).
     """
     amount = _positive(amount)
     platform_fee = int(platform_fee)
-    commission = commission_for(amount)
+    commission = commission_calculate(amount)
     return ledger.post_transfer(
         key=f"release:{order_ref}", kind=Transfer.Kind.RELEASE, order_ref=order_ref, actor=actor or buyer,
         legs=[
@@ -305,7 +294,7 @@ def escrow_split(
     buyer_amount, expert_amount, platform_fee = int(buyer_amount), int(expert_amount), int(platform_fee)
     if buyer_amount < 0 or expert_amount < 0 or buyer_amount + expert_amount <= 0:
         raise EscrowError(_("The amounts of a settlement must not be negative."), code="bad_split")
-    commission = commission_for(expert_amount)
+    commission = commission_calculate(expert_amount)
     return ledger.post_transfer(
         key=f"split:{order_ref}", kind=Transfer.Kind.SPLIT, order_ref=order_ref, actor=actor,
         legs=[
@@ -320,7 +309,7 @@ def escrow_split(
 # --- Clearance -----------------------------------------------------------------------------------
 
 
-def clear_pending(*, now: dt.datetime | None = None) -> int:
+def earnings_clear(*, now: dt.datetime | None = None) -> int:
     """Move every pending amount older than CLEARANCE_DAYS to its owner's available balance.
 
     Run by a beat task; idempotent (a rerun finds nothing left to clear). Returns the number of

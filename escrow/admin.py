@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from azmoodegan.admin import ReadOnlyInline
+
 from .models import Account, Leg, Payment, Payout, Transfer
 
 
@@ -18,18 +20,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class LegInline(admin.TabularInline):
+class LegInline(ReadOnlyInline):
     model = Leg
     fields = ("account", "amount")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("account", "account__owner")

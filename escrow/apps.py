@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class EscrowConfig(AppConfig):
     name = "escrow"
     verbose_name = _("Escrow and ledger")
+
+    def ready(self) -> None:
+        from .checks import register_escrow_checks
+
+        register_escrow_checks()

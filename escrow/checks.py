@@ -1,21 +1,20 @@
-"""The invariants of DESIGN.md §3, checked against the database (used by `check_ledger` and tests).
+"""The ledger's invariants (DESIGN.md §3), checked against the database by `check_ledger` and tests.
 
-Each check returns a list of `Problem`s; an empty list means the invariant holds.
+A check is a function returning a list of `Problem`s (empty: the invariant holds), registered under a
+stable English name with `register(name, func)` from its app's `AppConfig.ready()`. Escrow registers
+its own checks (below); an app above it adds the invariants only it can state (the orders app:
+"a closed order's escrow is zero", in `orders/checks.py`), so escrow never imports those apps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Sum
-from django.utils.module_loading import import_string
 
 from .models import Account, Leg, Payment, Transfer
-
-CLOSED_ORDER_STATUSES = ("completed", "cancelled", "resolved")
 
 
 @dataclass(frozen=True)
@@ -66,45 +65,6 @@ def total_not_zero() -> list[Problem]:
     return [Problem("the sum of all balances is zero", "جمع همه موجودی‌ها صفر است", f"sum is {total}")]
 
 
-def closed_order_refs() -> Iterable[int] | None:
-    """Ids of orders that are completed, cancelled or resolved, or None if nobody can tell yet.
-
-    `settings.ESCROW_CLOSED_ORDERS` may name a callable returning them; otherwise, once the
-    orders app has an `Order` model with a `status` field, it is asked directly.
-    """
-    hook = getattr(settings, "ESCROW_CLOSED_ORDERS", "")
-    if hook:
-        func: Callable[[], Iterable[int]] = import_string(hook) if isinstance(hook, str) else hook
-        return func()
-    try:
-        from orders.models import Order  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    if not any(f.name == "status" for f in Order._meta.get_fields()):
-        return None
-    return Order.objects.filter(status__in=CLOSED_ORDER_STATUSES).values_list("pk", flat=True)
-
-
-def closed_orders_with_escrow() -> list[Problem] | None:
-    """An order's escrow is zero once it is completed, cancelled or resolved (None: not checkable)."""
-    refs = closed_order_refs()
-    if refs is None:
-        return None
-    refs = list(refs)
-    rows = (
-        Account.objects.filter(kind=Account.Kind.ORDER_ESCROW, order_ref__in=refs)
-        .annotate(total=Sum("legs__amount"))
-        .exclude(total=0)
-        .exclude(total__isnull=True)
-        .order_by("order_ref")
-    )
-    return [
-        Problem("a closed order's escrow is zero", "امانت سفارش بسته‌شده صفر است",
-                f"order {a.order_ref}: escrow holds {a.total}")
-        for a in rows
-    ]
-
-
 def paid_payments_without_transfer() -> list[Problem]:
     """Every paid payment has its ledger transfer, and every payment transfer a paid payment."""
     problems = []
@@ -120,15 +80,29 @@ def paid_payments_without_transfer() -> list[Problem]:
     return problems
 
 
-CHECKS: list[tuple[str, Callable[[], list[Problem] | None]]] = [
-    ("every transfer sums to zero", unbalanced_transfers),
-    ("no balance is negative", negative_balances),
-    ("the sum of all balances is zero", total_not_zero),
-    ("a closed order's escrow is zero", closed_orders_with_escrow),
-    ("every paid payment is in the ledger", paid_payments_without_transfer),
-]
+Check = Callable[[], list[Problem]]
+
+_registry: dict[str, Check] = {}
 
 
-def run_checks() -> dict[str, list[Problem] | None]:
-    """Every check by name: a list of problems, or None when the check could not run."""
-    return {name: check() for name, check in CHECKS}
+def register(name: str, check: Check) -> None:
+    """Add (or replace) the check called `name`; call from `AppConfig.ready()`."""
+    _registry[name] = check
+
+
+def registered() -> dict[str, Check]:
+    """Every registered check by name, in registration order."""
+    return dict(_registry)
+
+
+def run_checks() -> dict[str, list[Problem]]:
+    """Every registered check by name, with the problems it found (an empty list: it holds)."""
+    return {name: check() for name, check in _registry.items()}
+
+
+def register_escrow_checks() -> None:
+    """The invariants the ledger states on its own (called from `EscrowConfig.ready()`)."""
+    register("every transfer sums to zero", unbalanced_transfers)
+    register("no balance is negative", negative_balances)
+    register("the sum of all balances is zero", total_not_zero)
+    register("every paid payment is in the ledger", paid_payments_without_transfer)

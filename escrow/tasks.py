@@ -4,16 +4,16 @@ from celery import shared_task
 
 
 @shared_task
-def clear_pending_task() -> int:
+def earnings_clear_task() -> int:
     """Move expert earnings older than CLEARANCE_DAYS from pending to available."""
-    from .actions import clear_pending
+    from .actions import earnings_clear
 
-    return clear_pending()
+    return earnings_clear()
 
 
 @shared_task
-def reconcile_payments_task() -> dict:
+def payment_reconcile_task() -> dict:
     """Ask the bank about payments left in `initiated`/`verifying` and record the answers."""
-    from .actions import payments_reconcile
+    from .actions import payment_reconcile
 
-    return payments_reconcile()
+    return payment_reconcile()

@@ -15,9 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from azmoodegan.admin import ReadOnlyInline
 from azmoodegan.persian import format_toman, to_persian_digits
 from escrow import ledger
-from escrow.actions import commission_for
 
 from . import actions
 from .exceptions import OrderError
@@ -25,47 +25,31 @@ from .forms import DisputeResolveForm
 from .models import Delivery, Dispute, ExtensionRequest, Order, OrderEvent, OrderFile
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
     fields = ("created_at", "actor", "kind", "from_status", "to_status", "note")
-    readonly_fields = fields
 
 
 class OrderFileInline(ReadOnlyInline):
     model = OrderFile
     fields = ("created_at", "kind", "original_name", "size", "content_type", "uploaded_by")
-    readonly_fields = fields
 
 
 class DeliveryInline(ReadOnlyInline):
     model = Delivery
     fields = ("created_at", "message")
-    readonly_fields = fields
 
 
 class ExtensionRequestInline(ReadOnlyInline):
     model = ExtensionRequest
     fields = ("created_at", "requested_by", "days", "reason", "status", "previous_due_at", "new_due_at",
               "decided_at")
-    readonly_fields = fields
 
 
 class DisputeInline(ReadOnlyInline):
     model = Dispute
     fields = ("created_at", "opened_by", "reason", "outcome", "buyer_amount", "expert_amount", "note",
               "resolved_by", "resolved_at")
-    readonly_fields = fields
 
 
 def resolve_url(order_id: int) -> str:
@@ -142,15 +126,15 @@ class OrderAdmin(admin.ModelAdmin):
                                   messages.SUCCESS)
                 return redirect(change_url)
         held = ledger.escrow_balance(order.pk)
-        fee = min(order.buyer_fee, held)
+        release = actions.dispute_settlement(Dispute.Outcome.RELEASE, held=held, buyer_fee=order.buyer_fee)
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Resolve the dispute of order %(id)s") % {"id": to_persian_digits(order.pk)},
             "opts": self.model._meta, "original": order, "order": order, "dispute": dispute, "form": form,
-            "held": format_toman(held), "fee": format_toman(fee) if fee else "",
-            "price_part": format_toman(held - fee),
-            "release_net": format_toman(held - fee - commission_for(held - fee)),
-            "commission": format_toman(commission_for(held - fee)),
+            "held": format_toman(held), "fee": format_toman(release.fee_kept) if release.fee_kept else "",
+            "price_part": format_toman(release.expert),
+            "release_net": format_toman(release.expert_net),
+            "commission": format_toman(release.commission),
             "events": order.events.select_related("actor").order_by("created_at", "id"),
             "change_url": change_url,
         }

@@ -6,14 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from azmoodegan.persian import LocalizedIntegerField, toman_to_rials
+from azmoodegan.widgets import MultipleFileInput
 from services.models import RequirementQuestion
 
 from .filecheck import ACCEPT_ATTR, MAX_FILES
 from .models import Dispute, ExtensionRequest
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class MultipleFileField(forms.FileField):

@@ -118,8 +118,9 @@ class Order(models.Model):
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.Status(self.status), set())
 
-    def transition_to(self, status: str, *, actor=None, kind: str = "", note: str = "") -> OrderEvent:
-        """Move to `status` and record who did it; raises `OrderTransitionError` on a move not in the map.
+    def transition_to(self, status: str, *, kind: str, actor=None, note: str = "") -> OrderEvent:
+        """Move to `status` and record who did it (`kind`: an `OrderEvent.Kind`); raises
+        `OrderTransitionError` on a move not in the map.
 
         The caller holds the row lock (SELECT … FOR UPDATE) and saves the order.
         """
@@ -132,14 +133,15 @@ class Order(models.Model):
         self.status = status
         return OrderEvent.objects.create(
             order=self, actor=actor if getattr(actor, "pk", None) else None, from_status=previous,
-            to_status=status, kind=kind or status, note=note,
+            to_status=status, kind=OrderEvent.Kind(kind), note=note,
         )
 
     # --- facts pages ask about -------------------------------------------------------------------
 
     @property
-    def is_closed(self) -> bool:
-        return self.status in self.CLOSED
+    def is_working(self) -> bool:
+        """The expert is working on it (in progress, or a revision was asked for)."""
+        return self.status in self.WORKING
 
     @property
     def is_late(self) -> bool:
@@ -163,10 +165,6 @@ class Order(models.Model):
         else:
             text = _("%(minutes)s minutes") % {"minutes": minutes}
         return to_persian_digits(text)
-
-    @property
-    def unlimited_revisions(self) -> bool:
-        return self.revisions_allowed is None
 
     @property
     def revisions_left(self) -> int | None:
@@ -198,6 +196,28 @@ class Order(models.Model):
 class OrderEvent(models.Model):
     """One thing that happened to an order: the timeline both sides see and staff read in a dispute."""
 
+    class Kind(models.TextChoices):
+        """What happened; the label is the line both parties read in the timeline."""
+
+        CREATED = "created", _("Order placed")
+        PAID = "paid", _("Payment received and held by Azmoodegan")
+        PAYMENT_CANCELLED = "payment_cancelled", _("Payment cancelled at the bank")
+        PAYMENT_FAILED = "payment_failed", _("Payment failed")
+        PAYMENT_MISMATCH = "payment_mismatch", _("Payment refused: amount mismatch")
+        PAYMENT_REFUNDED = "payment_refunded", _("Extra payment returned to the buyer's wallet")
+        REQUIREMENTS = "requirements", _("Requirements sent; the delivery clock started")
+        DELIVERED = "delivered", _("Delivered")
+        REVISION = "revision", _("Revision requested")
+        CONFIRMED = "confirmed", _("Delivery confirmed; the expert was paid")
+        AUTO_COMPLETED = "auto_completed", _("Completed automatically; the expert was paid")
+        CANCELLED = "cancelled", _("Order cancelled")
+        EXTENSION_REQUESTED = "extension_requested", _("The expert asked for more time")
+        EXTENSION_ACCEPTED = "extension_accepted", _("The buyer gave the expert more time")
+        EXTENSION_DECLINED = "extension_declined", _("The buyer declined the request for more time")
+        EXTENSION_WITHDRAWN = "extension_withdrawn", _("The request for more time was withdrawn")
+        DISPUTED = "disputed", _("Dispute opened")
+        RESOLVED = "resolved", _("Dispute resolved by Azmoodegan")
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events", verbose_name=_("order"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -205,33 +225,13 @@ class OrderEvent(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=24, choices=Order.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=24, choices=Order.Status.choices, blank=True)
-    kind = models.CharField(_("kind"), max_length=32)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    LABELS = {
-        "created": _("Order placed"),
-        "paid": _("Payment received and held by Azmoodegan"),
-        "payment_cancelled": _("Payment cancelled at the bank"),
-        "payment_failed": _("Payment failed"),
-        "payment_mismatch": _("Payment refused: amount mismatch"),
-        "payment_refunded": _("Extra payment returned to the buyer's wallet"),
-        "requirements": _("Requirements sent; the delivery clock started"),
-        "delivered": _("Delivered"),
-        "revision": _("Revision requested"),
-        "confirmed": _("Delivery confirmed; the expert was paid"),
-        "auto_completed": _("Completed automatically; the expert was paid"),
-        "cancelled": _("Order cancelled"),
-        "extension_requested": _("The expert asked for more time"),
-        "extension_accepted": _("The buyer gave the expert more time"),
-        "extension_declined": _("The buyer declined the request for more time"),
-        "extension_withdrawn": _("The request for more time was withdrawn"),
-        "disputed": _("Dispute opened"),
-        "resolved": _("Dispute resolved by Azmoodegan"),
-    }
     # Kinds whose note the parties see in the timeline (reasons they wrote, or the outcome).
-    SHOWN_NOTES = frozenset({"revision", "cancelled", "extension_requested", "extension_accepted", "disputed",
-                             "resolved"})
+    SHOWN_NOTES = frozenset({Kind.REVISION, Kind.CANCELLED, Kind.EXTENSION_REQUESTED, Kind.EXTENSION_ACCEPTED,
+                             Kind.DISPUTED, Kind.RESOLVED})
 
     class Meta:
         verbose_name = _("order event")
@@ -247,10 +247,7 @@ class OrderEvent(models.Model):
 
     @property
     def label(self) -> str:
-        label = self.LABELS.get(self.kind)
-        if label is None:
-            return Order.Status(self.to_status).label if self.to_status else self.kind
-        return str(label)
+        return self.get_kind_display()
 
 
 class Delivery(models.Model):
@@ -422,6 +419,6 @@ class Dispute(models.Model):
         """What the expert received after the platform's commission."""
         if self.expert_amount is None:
             return None
-        from escrow.actions import commission_for
+        from escrow.actions import commission_calculate
 
-        return self.expert_amount - commission_for(self.expert_amount)
+        return self.expert_amount - commission_calculate(self.expert_amount)

@@ -1,22 +1,72 @@
-"""Reads that pages, actions and the ledger check share."""
+"""Reads that pages and actions share."""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from .models import Delivery, ExtensionRequest, Order, OrderEvent, OrderFile
 
-CLOSED_STATUSES = (Order.Status.COMPLETED, Order.Status.CANCELLED)
+S = Order.Status
 
 
-def closed_order_refs() -> QuerySet:
-    """Ids of orders whose escrow must be empty: completed or cancelled (resolved disputes end as one of them).
+class OrderAction(StrEnum):
+    """What a party may do on an order's page (templates test e.g. `"cancel" in allowed`)."""
 
-    For `escrow.checks` (setting `ESCROW_CLOSED_ORDERS = "orders.selectors.closed_order_refs"`).
+    PAY = "pay"
+    SEND_REQUIREMENTS = "send_requirements"
+    DELIVER = "deliver"
+    CONFIRM = "confirm"
+    REQUEST_REVISION = "request_revision"
+    CANCEL = "cancel"
+    REQUEST_EXTENSION = "request_extension"
+    ANSWER_EXTENSION = "answer_extension"
+    WITHDRAW_EXTENSION = "withdraw_extension"
+    OPEN_DISPUTE = "open_dispute"
+
+
+def order_pending_extension(order: Order) -> ExtensionRequest | None:
+    """The request for more time waiting for the buyer (prefetched by `order_page`), if any."""
+    pending = getattr(order, "pending_extensions", None)
+    if pending is None:
+        return order.extension_requests.filter(status=ExtensionRequest.Status.PENDING).first()
+    return pending[0] if pending else None
+
+
+def order_allowed_actions(order: Order, user) -> set[OrderAction]:
+    """What `user` may do with `order` now, for pages and templates: the one place they ask.
+
+    The actions keep their own guards (under the row lock); this mirrors them for the page.
+    Staff act through the admin, so the page offers them nothing.
     """
-    return Order.objects.filter(status__in=CLOSED_STATUSES).values_list("pk", flat=True)
-
+    A, role, status = OrderAction, order.party(user), order.status
+    allowed: set[OrderAction] = set()
+    if role not in ("buyer", "expert"):
+        return allowed
+    working = status in Order.WORKING
+    pending = order_pending_extension(order) if working else None
+    if role == "buyer":
+        if status == S.PENDING_PAYMENT:
+            allowed |= {A.PAY, A.CANCEL}
+        elif status == S.AWAITING_REQUIREMENTS:
+            allowed |= {A.SEND_REQUIREMENTS, A.CANCEL}
+        elif status == S.DELIVERED:
+            allowed.add(A.CONFIRM)
+            if order.revisions_left != 0:
+                allowed.add(A.REQUEST_REVISION)
+        elif working:
+            if order.is_late:
+                allowed.add(A.CANCEL)
+            if pending is not None:
+                allowed.add(A.ANSWER_EXTENSION)
+    elif working:
+        allowed.add(A.DELIVER)
+        allowed.add(A.WITHDRAW_EXTENSION if pending is not None else A.REQUEST_EXTENSION)
+    if status in Order.DISPUTABLE and order.dispute_or_none is None:
+        allowed.add(A.OPEN_DISPUTE)
+    return allowed
 
 def order_for_user(user, order_id: int) -> Order:
     """The order if `user` is its buyer, its expert or staff; 404 for anyone else (no hint it exists)."""

@@ -4,8 +4,8 @@ from celery import shared_task
 
 
 @shared_task
-def auto_complete_delivered_orders() -> int:
+def order_auto_complete_task() -> int:
     """Beat task: complete orders delivered AUTO_COMPLETE_DAYS ago without an answer (idempotent)."""
-    from .actions import auto_complete_delivered_orders as run
+    from .actions import order_auto_complete
 
-    return run()
+    return order_auto_complete()

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from azmoodegan.persian import jalali_datetime
 from escrow import ledger
-from escrow.actions import payment_message
+from escrow.actions import buyer_fee_calculate, payment_message
 from escrow.exceptions import EscrowError
 from escrow.models import Payment
 from services.models import Package, RequirementQuestion, Service
@@ -65,7 +65,7 @@ def _start_payment(request, order: Order):
 def checkout(request, package_id: int):
     """What the buyer is about to buy, the price in Toman and the total; "pay" creates the order."""
     package = _orderable_package(package_id)
-    fee = actions.escrow.buyer_fee_for(package.price)
+    fee = buyer_fee_calculate(package.price)
     wallet = ledger.user_balances(request.user)["available"]
     error = None
     if request.method == "POST":
@@ -179,22 +179,18 @@ def detail(request, pk: int):
     order = selectors.order_page(request.user, pk)
     role = order.party(request.user)
     held = ledger.escrow_balance(order.pk)
-    working = order.status in Order.WORKING
-    extension = order.pending_extensions[0] if order.pending_extensions else None
+    allowed = selectors.order_allowed_actions(order, request.user)
+    A = selectors.OrderAction
     return render(request, "orders/detail.html", {
         "order": order, "role": role, "held": held, "auto_complete_days": settings.AUTO_COMPLETE_DAYS,
-        "deliver_form": DeliveryForm() if role == "expert" and order.status in Order.WORKING else None,
-        "revision_form": RevisionForm() if role == "buyer" and order.status == Order.Status.DELIVERED
-        and order.revisions_left != 0 else None,
-        "can_cancel": role == "buyer" and (
-            order.status in (Order.Status.PENDING_PAYMENT, Order.Status.AWAITING_REQUIREMENTS) or order.is_late
-        ),
+        "allowed": allowed,
+        "deliver_form": DeliveryForm() if A.DELIVER in allowed else None,
+        "revision_form": RevisionForm() if A.REQUEST_REVISION in allowed else None,
         "cancel_form": CancelForm(),
-        "extension": extension,
-        "extension_form": ExtensionRequestForm() if role == "expert" and working and extension is None else None,
+        "extension": selectors.order_pending_extension(order),
+        "extension_form": ExtensionRequestForm() if A.REQUEST_EXTENSION in allowed else None,
         "dispute": order.dispute_or_none,
-        "dispute_form": DisputeForm() if role in ("buyer", "expert") and order.status in Order.DISPUTABLE
-        and order.dispute_or_none is None else None,
+        "dispute_form": DisputeForm() if A.OPEN_DISPUTE in allowed else None,
         "wallet_available": ledger.user_balances(request.user)["available"] if role == "buyer" else 0,
     })
 

@@ -65,23 +65,6 @@ def index_expert_name(*, user_id: int, display_name: str) -> int:
         return cursor.rowcount
 
 
-def reindex_all(batch_size: int = 2000) -> int:
-    """Recompute every service's search columns (after a bulk import or a normaliser change)."""
-    from services.models import Service
-
-    count = 0
-    qs = Service.objects.select_related("owner__expert_profile").order_by("pk")
-    last = 0
-    while True:
-        batch = list(qs.filter(pk__gt=last)[:batch_size])
-        if not batch:
-            return count
-        for service in batch:
-            index_service(service)
-        count += len(batch)
-        last = batch[-1].pk
-
-
 def bulk_reindex(*, only_missing: bool = True, batch_size: int = 20_000) -> int:
     """Fill the search columns of many services at once (after `bulk_create`, which sends no signals).
 

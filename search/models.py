@@ -1,7 +1,7 @@
 """What search needs beyond the catalogue's own tables.
 
 The full-text columns themselves (`search_title`, `search_tags`, `search_body`, `search_expert`
-and the generated `search_vector`) live on `services_service`; migration 0001 of this app adds
+and the generated `search_vector`) live on `services_service`; this app's migration 0002 adds
 them with SQL, so the services app never has to know about them (see `search/indexing.py`).
 """
 
@@ -14,9 +14,9 @@ class ExpertStats(models.Model):
     """Measured behaviour of an expert, shown on the compare page and used by the "answers within
     a day" filter.
 
-    Filled by the apps that measure it (messaging: median first-response time; orders: share of
-    orders delivered on time). Until they do, an expert has no row and the values read as
-    "not measured yet".
+    Today only the demo seed (`search/demo.py`) writes rows; messaging (median first-response
+    time) and orders (share delivered on time) are to fill it once they measure it. An expert
+    without a row reads as "not measured yet".
     """
 
     expert = models.OneToOneField(

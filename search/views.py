@@ -18,6 +18,7 @@ from azmoodegan.persian import format_number, format_toman, to_persian_digits, t
 from services.models import Service
 
 from . import compare as cmp
+from . import selectors
 from .forms import RATING_CHOICES, SORT_CHOICES, SearchForm
 from .query import parse_query
 from .selectors import LEVEL_RANK, Filters, category_tree, rating_mean, search_page, services_for_compare
@@ -215,7 +216,8 @@ def compare_rows(services) -> list[dict]:
              for p in packages], "max", group=tier_label)
 
     scores = [
-        (float(s.rating_avg) * s.rating_count + 10 * mean) / (10 + s.rating_count) if s.rating_count else None
+        (float(s.rating_avg) * s.rating_count + selectors.BAYES_C * mean) / (selectors.BAYES_C + s.rating_count)
+        if s.rating_count else None
         for s in services
     ]
     row(_("Rating"), scores, [

@@ -6,22 +6,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from azmoodegan.admin import ReadOnlyInline
+
 from . import actions
 from .exceptions import ServiceError
 from .forms import RejectForm
 from .models import FAQ, Category, GalleryImage, Package, RequirementQuestion, Service, ServiceEvent
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class PackageInline(ReadOnlyInline):
@@ -48,7 +38,6 @@ class ServiceEventInline(ReadOnlyInline):
     model = ServiceEvent
     fk_name = "service"
     fields = ("created_at", "actor", "from_status", "to_status", "note")
-    readonly_fields = fields
 
 
 class StatusFilter(admin.SimpleListFilter):

@@ -12,10 +12,12 @@ from azmoodegan.persian import (
     to_persian_digits,
     toman_to_rials,
 )
+from azmoodegan.widgets import MultipleFileInput
 
-from .actions import PackageData, QuestionData, gallery_check_file, package_check
+from .actions import PackageData, QuestionData
 from .exceptions import ServiceError
 from .models import MAX_IMAGES, MAX_REVISIONS, Category, Package, RequirementQuestion, Service
+from .validators import gallery_check_file, package_check
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -31,10 +33,6 @@ class CategoryChoiceField(forms.ModelChoiceField):
         for sub in subs:
             groups.setdefault(sub.parent.name, []).append((sub.pk, sub.name))
         self.choices = [("", _("Choose a category")), *groups.items()]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class MultipleImageField(forms.FileField):

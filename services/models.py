@@ -60,10 +60,6 @@ class Category(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("services:category", args=[self.slug])
 
-    @property
-    def is_top(self) -> bool:
-        return self.parent_id is None
-
 
 class Service(models.Model):
     """An expert's listing: what they offer, in one to three packages."""
@@ -142,14 +138,6 @@ class Service(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("services:detail", args=[self.pk, self.slug or "service"])
 
-    @property
-    def is_revision(self) -> bool:
-        return self.revision_of_id is not None
-
-    @property
-    def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.Status(self.status), set())
 
@@ -190,8 +178,6 @@ class Package(models.Model):
         STANDARD = "standard", _("Standard")
         PREMIUM = "premium", _("Premium")
 
-    TIER_ORDER = {Tier.BASIC: 0, Tier.STANDARD: 1, Tier.PREMIUM: 2}
-
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="packages", verbose_name=_("service"))
     tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
     title = models.CharField(_("package title"), max_length=80)
@@ -222,14 +208,6 @@ class Package(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} · {self.get_tier_display()}"
-
-    @property
-    def tier_rank(self) -> int:
-        return self.TIER_ORDER[self.Tier(self.tier)]
-
-    @property
-    def unlimited_revisions(self) -> bool:
-        return self.revisions is None
 
 
 class GalleryImage(models.Model):

@@ -72,7 +72,7 @@ def test_pay_and_cancel_at_the_sandbox_bank_then_see_the_wallets(page, mobile_pa
     assert "+۱۱۲٬۵۰۰" in line and "تومان" in line
     screenshot(page, "escrow-wallet-expert-pending")
 
-    actions.clear_pending(now=timezone.now() + dt.timedelta(days=4))
+    actions.earnings_clear(now=timezone.now() + dt.timedelta(days=4))
     page.reload()
     assert page.get_by_test_id("available").inner_text() == "۱۱۲٬۵۰۰ تومان"
     assert page.get_by_test_id("pending").inner_text() == "۰ تومان"

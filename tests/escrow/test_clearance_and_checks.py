@@ -27,18 +27,18 @@ def released(db, settings):
 
 def test_pending_clears_after_the_clearance_days(released):
     _buyer, expert = released
-    assert actions.clear_pending() == 0
-    assert actions.clear_pending(now=timezone.now() + dt.timedelta(days=2)) == 0
+    assert actions.earnings_clear() == 0
+    assert actions.earnings_clear(now=timezone.now() + dt.timedelta(days=2)) == 0
     assert ledger.user_balances(expert) == {"available": 0, "pending": 900_000, "in_flight": 0}
     later = timezone.now() + dt.timedelta(days=3, minutes=1)
-    assert actions.clear_pending(now=later) == 1
-    assert actions.clear_pending(now=later) == 0  # idempotent
+    assert actions.earnings_clear(now=later) == 1
+    assert actions.earnings_clear(now=later) == 0  # idempotent
     assert ledger.user_balances(expert) == {"available": 900_000, "pending": 0, "in_flight": 0}
 
 
 def test_withdrawal_paid_or_returned(released):
     _buyer, expert = released
-    actions.clear_pending(now=timezone.now() + dt.timedelta(days=4))
+    actions.earnings_clear(now=timezone.now() + dt.timedelta(days=4))
     with pytest.raises(EscrowError):
         actions.payout_request(user=expert, amount=100_000, sheba="123")
     with pytest.raises(InsufficientFunds):
@@ -56,8 +56,7 @@ def test_withdrawal_paid_or_returned(released):
     assert ledger.balance(ledger.outside_account()) == -1_000_000 + 400_000
 
 
-def test_check_ledger_passes_on_a_healthy_ledger(released, capsys, settings):
-    settings.ESCROW_CLOSED_ORDERS = lambda: [1]
+def test_check_ledger_passes_on_a_healthy_ledger(released, capsys):
     call_command("check_ledger")
     out = capsys.readouterr().out
     assert "OK    every transfer sums to zero" in out
@@ -102,11 +101,31 @@ def test_check_ledger_names_a_negative_balance(released, capsys):
     assert "OK    every transfer sums to zero" in out
 
 
-def test_closed_order_with_escrow_left_is_named(db, settings, capsys):
-    pay(UserFactory(), order_ref=77, amount=50_000)
-    settings.ESCROW_CLOSED_ORDERS = lambda: [77]
-    problems = checks.closed_orders_with_escrow()
-    assert [p.detail for p in problems] == ["order 77: escrow holds 50000"]
-    with pytest.raises(CommandError):
-        call_command("check_ledger")
-    assert "FAIL  a closed order's escrow is zero" in capsys.readouterr().out
+def test_every_app_check_is_registered_and_escrow_imports_no_app_above_it():
+    names = list(checks.registered())
+    assert set(names) == {
+        "every transfer sums to zero", "no balance is negative", "the sum of all balances is zero",
+        "every paid payment is in the ledger", "a closed order's escrow is zero",
+    }
+    import pathlib
+
+    import escrow
+
+    root = pathlib.Path(escrow.__file__).parent
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if "from orders" in p.read_text() or "import orders" in p.read_text()]
+    assert offenders == []
+
+
+def test_a_check_registered_by_another_app_is_run_and_named(released, capsys):
+    saved = checks.registered()
+    checks.register("a test invariant", lambda: [checks.Problem("a test invariant", "قاعده آزمایشی", "row 7")])
+    try:
+        with pytest.raises(CommandError, match="1 ledger invariant"):
+            call_command("check_ledger")
+    finally:
+        checks._registry.clear()
+        checks._registry.update(saved)
+    out = capsys.readouterr().out
+    assert "FAIL  a test invariant" in out and "row 7" in out and "قاعده آزمایشی" in out
+    assert "OK    every transfer sums to zero" in out

@@ -216,7 +216,7 @@ def test_reconciliation_verifies_payments_the_payer_never_came_back_from(db):
     payment = start(UserFactory(), order_ref=41, amount=AMOUNT)
     bank_decides(payment)  # paid at the bank, but the browser never returned
     later = timezone.now() + dt.timedelta(hours=1)
-    counts = actions.payments_reconcile(now=later)
+    counts = actions.payment_reconcile(now=later)
     assert counts == {"paid": 1}
     assert ledger.escrow_balance(41) == AMOUNT
-    assert actions.payments_reconcile(now=later) == {}
+    assert actions.payment_reconcile(now=later) == {}

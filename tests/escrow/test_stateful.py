@@ -129,8 +129,8 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(days=st.integers(0, 5))
     def time_passes_and_clearance_runs(self, days):
         self.now += dt.timedelta(days=days)
-        actions.clear_pending(now=self.now)
-        actions.clear_pending(now=self.now)
+        actions.earnings_clear(now=self.now)
+        actions.earnings_clear(now=self.now)
 
     @rule(fraction=st.integers(1, 100), paid=st.booleans())
     def withdraw(self, fraction, paid):

@@ -22,7 +22,7 @@ def expert_with_history(db, settings):
     for ref in range(1, 4):
         pay(buyer, order_ref=ref, amount=1_200_000)
         actions.escrow_release(order_ref=ref, expert=expert, buyer=buyer, amount=1_200_000)
-    actions.clear_pending(now=timezone.now() + dt.timedelta(days=4))
+    actions.earnings_clear(now=timezone.now() + dt.timedelta(days=4))
     pay(buyer, order_ref=4, amount=500_000)
     actions.escrow_release(order_ref=4, expert=expert, buyer=buyer, amount=500_000)
     return expert
@@ -126,7 +126,7 @@ def test_admin_is_read_only(client, db, model):
 
 
 def test_beat_tasks_run(db):
-    from escrow.tasks import clear_pending_task, reconcile_payments_task
+    from escrow.tasks import earnings_clear_task, payment_reconcile_task
 
-    assert clear_pending_task.delay().get() == 0
-    assert reconcile_payments_task.delay().get() == {}
+    assert earnings_clear_task.delay().get() == 0
+    assert payment_reconcile_task.delay().get() == {}

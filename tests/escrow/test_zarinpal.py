@@ -140,7 +140,7 @@ def test_a_timeout_leaves_the_payment_for_reconciliation(db, zarinpal):
     assert payment.code == "timeout"
     assert ledger.escrow_balance(12) == 0
     zarinpal.delay = 0
-    counts = actions.payments_reconcile(now=timezone.now() + dt.timedelta(hours=1))
+    counts = actions.payment_reconcile(now=timezone.now() + dt.timedelta(hours=1))
     assert counts == {"paid": 1}
     assert ledger.escrow_balance(12) == AMOUNT
 
@@ -165,7 +165,7 @@ def test_reconciliation_uses_unverified_to_catch_fresh_payments(db, zarinpal):
     waiting, _ = start(order_ref=14)
     zarinpal.pay(paid.authority)
     assert get_gateway("zarinpal").unverified_authorities() == {paid.authority}
-    counts = actions.payments_reconcile()  # both are fresh: only the one the bank lists is verified
+    counts = actions.payment_reconcile()  # both are fresh: only the one the bank lists is verified
     assert counts == {"paid": 1}
     assert any(path.endswith("unVerified.json") for path, _ in zarinpal.requests)
     waiting.refresh_from_db()

@@ -90,7 +90,7 @@ def test_every_move_outside_the_map_raises_a_persian_error():
             if target in Order.TRANSITIONS[current]:
                 continue
             with pytest.raises(OrderError) as exc:
-                order.transition_to(target)
+                order.transition_to(target, kind=OrderEvent.Kind.CANCELLED)
             assert PERSIAN.search(str(exc.value.message)), (current, target)
 
 
@@ -199,10 +199,10 @@ def test_cancel_rules_and_refund_of_a_late_order():
 
 def test_auto_complete_after_the_review_period():
     order = f.delivered_order()
-    assert actions.auto_complete_delivered_orders() == 0
+    assert actions.order_auto_complete() == 0
     later = timezone.now() + dt.timedelta(days=settings.AUTO_COMPLETE_DAYS, minutes=1)
-    assert actions.auto_complete_delivered_orders(now=later) == 1
-    assert actions.auto_complete_delivered_orders(now=later) == 0
+    assert actions.order_auto_complete(now=later) == 1
+    assert actions.order_auto_complete(now=later) == 0
     order.refresh_from_db()
     assert order.status == S.COMPLETED
     assert order.events.last().kind == "auto_completed"

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from azmoodegan.persian import format_toman, jalali_datetime
 from escrow import ledger
-from escrow.actions import commission_for
+from escrow.actions import commission_calculate
 from orders.models import Order
 from services.models import Service
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -104,7 +104,7 @@ def test_extension_then_dispute_resolved_with_a_split(page):
     outcome = page.get_by_test_id("dispute-outcome")
     expect(outcome).to_contain_text("تقسیم میان خریدار و متخصص")
     expect(page.get_by_test_id("dispute-buyer-amount")).to_have_text(format_toman(500_000))
-    expect(page.get_by_test_id("dispute-expert-amount")).to_have_text(format_toman(700_000 - commission_for(700_000)))
+    expect(page.get_by_test_id("dispute-expert-amount")).to_have_text(format_toman(700_000 - commission_calculate(700_000)))
     expect(outcome).to_contain_text("مبلغ به نسبت تقسیم شد")
     expect(page.get_by_test_id("timeline")).to_contain_text("آزمودگان به اختلاف رسیدگی کرد")
     screenshot(page, "orders-dispute-outcome-buyer")
@@ -114,6 +114,6 @@ def test_extension_then_dispute_resolved_with_a_split(page):
     assert order.status == Order.Status.COMPLETED
     assert ledger.escrow_balance(order.pk) == 0
     assert ledger.user_balances(buyer)["available"] == 500_000
-    assert ledger.user_balances(expert)["pending"] == 700_000 - commission_for(700_000)
+    assert ledger.user_balances(expert)["pending"] == 700_000 - commission_calculate(700_000)
     call_command("check_ledger")
     assert page.offsite == []

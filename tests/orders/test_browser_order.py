@@ -8,7 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from azmoodegan.persian import format_toman
-from escrow.actions import commission_for
+from escrow.actions import commission_calculate
 from orders.models import Order
 from services.models import RequirementQuestion, Service
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -103,7 +103,7 @@ def test_order_pay_requirements_deliver_confirm(page, tmp_path):
     # The expert's wallet shows price − commission, in Persian digits.
     switch_user(page, expert.email)
     page.goto("/wallet/")
-    expected = format_toman(1_200_000 - commission_for(1_200_000))
+    expected = format_toman(1_200_000 - commission_calculate(1_200_000))
     expect(page.get_by_test_id("pending")).to_have_text(expected)
     screenshot(page, "orders-expert-wallet")
     page.set_viewport_size({"width": 360, "height": 780})

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from escrow import ledger
-from escrow.actions import commission_for
+from escrow.actions import commission_calculate
 from escrow.checks import run_checks
 from escrow.models import Transfer
 from orders import actions
@@ -157,8 +157,8 @@ def test_auto_complete_skips_disputed_orders():
     order = disputed_order(f.delivered_order)
     assert order.delivered_at
     later = timezone.now() + dt.timedelta(days=settings.AUTO_COMPLETE_DAYS + 30)
-    assert actions.auto_complete_delivered_orders(now=later) == 0
-    from orders.tasks import auto_complete_delivered_orders as task
+    assert actions.order_auto_complete(now=later) == 0
+    from orders.tasks import order_auto_complete_task as task
 
     assert task.delay().get() == 0  # the beat task, eagerly
     order.refresh_from_db()
@@ -195,7 +195,7 @@ def test_release_pays_the_expert_minus_commission_like_a_confirmation():
     dispute = resolve(order, O.RELEASE)
     order.refresh_from_db()
     commission = 2_000_000 * settings.COMMISSION_PERCENT // 100
-    assert commission == commission_for(2_000_000) == 200_000
+    assert commission == commission_calculate(2_000_000) == 200_000
     assert order.status == S.COMPLETED and order.completed_at
     assert (dispute.buyer_amount, dispute.expert_amount, dispute.expert_net) == (0, 2_000_000, 1_800_000)
     assert ledger.user_balances(order.expert)["pending"] == 1_800_000

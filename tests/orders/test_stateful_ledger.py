@@ -118,7 +118,7 @@ class OrderLedgerMachine(RuleBasedStateMachine):
 
     @rule()
     def auto_complete(self):
-        actions.auto_complete_delivered_orders(now=timezone.now() + dt.timedelta(days=30))
+        actions.order_auto_complete(now=timezone.now() + dt.timedelta(days=30))
 
     @invariant()
     def ledger_holds(self):

@@ -1,0 +1,64 @@
+"""Every write that changes an order: one function per business operation (DESIGN.md §4).
+
+Each status change runs in one transaction with the order row locked (SELECT … FOR UPDATE),
+goes through `Order.transition_to` (which refuses moves outside the map and writes an
+`OrderEvent`), moves the money in the same transaction through `escrow.actions`, and queues
+emails with `transaction.on_commit`.
+
+Lock order, to stay free of deadlocks: payment row (escrow) → order row → ledger accounts.
+Nothing here locks a payment while holding an order, and no gateway is called holding a lock:
+`order_pay_start` commits first and then asks the bank; `order_payment_callback` calls escrow's
+`payment_verify`, whose success signal moves the order inside escrow's own transaction.
+
+The functions live in modules by topic and are all importable from here (`orders.actions.X`):
+`checkout` (create, pay), `fulfilment` (requirements, delivery, revision), `closing` (confirm,
+auto-complete, cancel), `extensions`, `disputes`, `notify` (emails to the parties).
+"""
+
+from .checkout import (
+    on_payment_succeeded,
+    order_create,
+    order_pay_from_wallet,
+    order_pay_start,
+    order_payment_callback,
+)
+from .closing import order_auto_complete, order_cancel, order_confirm
+from .disputes import (
+    Settlement,
+    dispute_settlement,
+    dispute_shareable,
+    order_dispute_open,
+    order_dispute_resolve,
+)
+from .extensions import order_extension_decide, order_extension_request, order_extension_withdraw
+from .fulfilment import (
+    order_deliver,
+    order_request_revision,
+    order_save_requirements_draft,
+    order_submit_requirements,
+)
+from .notify import order_email
+
+__all__ = [
+    "Settlement",
+    "dispute_settlement",
+    "dispute_shareable",
+    "on_payment_succeeded",
+    "order_auto_complete",
+    "order_cancel",
+    "order_confirm",
+    "order_create",
+    "order_deliver",
+    "order_dispute_open",
+    "order_dispute_resolve",
+    "order_email",
+    "order_extension_decide",
+    "order_extension_request",
+    "order_extension_withdraw",
+    "order_pay_from_wallet",
+    "order_pay_start",
+    "order_payment_callback",
+    "order_request_revision",
+    "order_save_requirements_draft",
+    "order_submit_requirements",
+]
