@@ -277,6 +277,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.order_auto_complete_task",
         "schedule": crontab(minute="*/30"),
     },
+    # buyer_requests
+    "requests-expire": {"task": "buyer_requests.tasks.requests_expire_task", "schedule": crontab(minute="*/15")},
+    "requests-warn-expiring": {"task": "buyer_requests.tasks.requests_warn_expiring_task", "schedule": crontab(minute=40)},
+    "requests-daily-digest": {"task": "buyer_requests.tasks.requests_digest_task", "schedule": crontab(minute=0, hour=5)},
 }
 
 # --- Marketplace rules (DESIGN.md §3, §4, §7) ---------------------------------------------------
