@@ -290,6 +290,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--services", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=10_000, help="open buyer requests on the board")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(BASE_DIR))
@@ -312,6 +313,10 @@ def main(argv: list[str]) -> int:
     rendered = measure({**env, "PAGE_CACHE": "0"}, {k: v for k, v in pages.items() if k != "ceiling"}, ids, wrk, args)
     for name, r in rendered.items():
         results[f"{name} (rendered)"] = r
+    from bench import requests as bench_requests  # the buyer requests board, signed in (issue #11)
+
+    results.update(bench_requests.bench(env, wrk, args, run_wrk=run_wrk, start_gunicorn=start_gunicorn,
+                                        free_port=free_port, wrk_script=WRK_SCRIPT, say=say))
 
     ceiling = results["ceiling"]["rps"] or 1
     print()
