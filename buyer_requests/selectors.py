@@ -17,6 +17,30 @@ from .models import BuyerRequest, Offer, RequestFile
 R = BuyerRequest.Status
 
 
+class Page:
+    """One page of a long list without counting it: PER_PAGE + 1 rows say whether a next page exists.
+
+    The board has no "page n of m": counting 10,000 open requests on every visit costs more than the page.
+    """
+
+    def __init__(self, queryset, number, per_page: int):
+        try:
+            self.number = max(1, int(number or 1))
+        except (TypeError, ValueError):
+            self.number = 1
+        start = (self.number - 1) * per_page
+        rows = list(queryset[start:start + per_page + 1])
+        self.object_list = rows[:per_page]
+        self.has_next = len(rows) > per_page
+        self.has_previous = self.number > 1
+        self.next_page_number = self.number + 1
+        self.previous_page_number = self.number - 1
+        self.has_other_pages = self.has_next or self.has_previous
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+
 def board(*, category_ids: set[int], category=None, budget_min: int | None = None, no_offers: bool = False,
           q: str = ""):
     """Open, shown public requests in the expert's categories, newest first."""
@@ -31,7 +55,7 @@ def board(*, category_ids: set[int], category=None, budget_min: int | None = Non
         qs = qs.filter(offer_count=0)
     for token in normalize_text(q).split()[:6]:
         qs = qs.filter(search_text__contains=token)
-    return qs.select_related("category", "buyer").order_by("-created_at", "-id")
+    return qs.select_related("category").order_by("-created_at", "-id")
 
 
 def request_for_user(user, pk: int, *, category_ids: set[int] | None = None) -> BuyerRequest:
