@@ -282,6 +282,12 @@ CELERY_BEAT_SCHEDULE = {
     "requests-warn-expiring": {"task": "buyer_requests.tasks.requests_warn_expiring_task", "schedule": crontab(minute=40)},
     "requests-daily-digest": {"task": "buyer_requests.tasks.requests_digest_task", "schedule": crontab(minute=0, hour=5)},
 }
+# Messaging: response statistics; notifications: the grouped email of notices still unread.
+CELERY_BEAT_SCHEDULE |= {
+    "messaging-response-stats": {"task": "messaging.tasks.recompute_response_stats", "schedule": crontab(minute=41)},
+    "notifications-email-digest": {"task": "notifications.tasks.send_digests", "schedule": crontab(minute="*")},
+}
+NOTIFICATION_DIGEST_DELAY_MINUTES = env_int("NOTIFICATION_DIGEST_DELAY_MINUTES", 5)
 
 # --- Marketplace rules (DESIGN.md §3, §4, §7) ---------------------------------------------------
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", "sandbox")

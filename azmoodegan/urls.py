@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("escrow.urls")),
     path("", include("reviews.urls")),
     path("", include("messaging.urls")),
+    path("", include("notifications.urls")),
     path("", include("buyer_requests.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -313,6 +313,12 @@ def main(argv: list[str]) -> int:
     rendered = measure({**env, "PAGE_CACHE": "0"}, {k: v for k, v in pages.items() if k != "ceiling"}, ids, wrk, args)
     for name, r in rendered.items():
         results[f"{name} (rendered)"] = r
+    from bench import messaging as messaging_bench  # signed-in inbox (200 conversations), 500-message thread
+
+    results.update(messaging_bench.run(env, wrk, args, start_gunicorn=start_gunicorn, run_wrk=run_wrk,
+                                       free_port=free_port, script_text=WRK_SCRIPT, say=say))
+    TARGETS.update({k: (messaging_bench.TARGET_P95_MS, 0.0) for k in ("messaging_inbox", "messaging_conversation")})
+
     from bench import requests as bench_requests  # the buyer requests board, signed in (issue #11)
 
     results.update(bench_requests.bench(env, wrk, args, run_wrk=run_wrk, start_gunicorn=start_gunicorn,

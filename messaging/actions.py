@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from azmoodegan.persian import to_persian_digits
+from notifications import cache as notification_cache
 from notifications.api import notify
 from notifications.models import Notification
 
@@ -20,6 +21,12 @@ from . import cache
 from .contact import detect
 from .exceptions import BlockedError, ContactWarning, MessagingError
 from .models import MAX_ATTACHMENTS, MAX_BODY, Attachment, Block, Conversation, Message, Report
+
+
+def _changed(conversation_id: int, user_ids) -> None:
+    """Drop the Redis copies now and again after commit (a reader in between may have refilled them)."""
+    cache.changed(conversation_id, user_ids)
+    transaction.on_commit(lambda: cache.changed(conversation_id, user_ids))
 
 
 def is_blocked(sender, recipient) -> bool:
@@ -152,7 +159,8 @@ def message_send(conversation: Conversation, sender, body: str, files=(), *, con
         recipient = conv.expert if is_buyer else conv.buyer
         preview = body[:120] if body else _("(file)")
         notify(recipient, "message_received", conv, actor=sender, sender=sender.display_name, preview=preview)
-        transaction.on_commit(lambda: cache.changed(conv.pk, (conv.buyer_id, conv.expert_id)))
+        notification_cache.forget(recipient.pk)
+        _changed(conv.pk, (conv.buyer_id, conv.expert_id))
     return message
 
 
@@ -163,8 +171,7 @@ def system_line(conversation: Conversation, body: str, *, order_event=None, kind
                                          order_event=order_event)
         Conversation.objects.filter(pk=conversation.pk).update(last_message=message,
                                                                last_activity_at=message.created_at)
-        ids = (conversation.buyer_id, conversation.expert_id)
-        transaction.on_commit(lambda: cache.changed(conversation.pk, ids))
+        _changed(conversation.pk, (conversation.buyer_id, conversation.expert_id))
     return message
 
 
@@ -188,8 +195,10 @@ def mark_read(conversation: Conversation, user) -> bool:
                 recipient=user, kind="message_received", read_at__isnull=True,
                 target_type=ContentType.objects.get_for_model(Conversation), target_id=conversation.pk,
             ).update(read_at=now)
-        ids = (conversation.buyer_id, conversation.expert_id)
-        transaction.on_commit(lambda: cache.changed(conversation.pk, ids))
+            notification_cache.forget(user.pk)
+            transaction.on_commit(lambda: notification_cache.forget(user.pk))
+        # The thread's state (read receipts) changed; the reader's unread total only if something was unread.
+        _changed(conversation.pk, (user.pk,) if unread else ())
     return True
 
 

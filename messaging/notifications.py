@@ -30,3 +30,7 @@ ORDER_EVENT_KINDS = {
     "resolved": register("order_resolved", _("The dispute on “%(title)s” was decided"), email=Email.NONE,
                          icon="exclamation-octagon"),
 }
+
+# Wallet: a withdrawal reached the bank (escrow sends no email of its own for it).
+register("withdrawal_paid", _("Your withdrawal of %(amount)s was paid to your bank account"), email=Email.DIGEST,
+         icon="bank")

@@ -32,10 +32,31 @@ def _order_event_saved(sender, instance, created, raw=False, **kwargs):
             notify(user, kind.name, order, actor=event.actor, title=order.title)
 
 
+def _payout_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    """A withdrawal marked paid: tell its owner (once: the row leaves "requested" only once)."""
+    from django.urls import reverse
+
+    from azmoodegan.persian import format_toman
+
+    if raw or created or instance.status != instance.Status.PAID:
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.models import Notification
+
+    if Notification.objects.filter(kind="withdrawal_paid", target_id=instance.pk,
+                                   target_type=ContentType.objects.get_for_model(instance)).exists():
+        return
+    notify(instance.user, "withdrawal_paid", instance, url=reverse("escrow:wallet"),
+           amount=format_toman(instance.amount))
+
+
 def connect() -> None:
+    from escrow.models import Payout
     from orders.models import OrderEvent
 
     post_save.connect(_order_event_saved, sender=OrderEvent, dispatch_uid="messaging_order_event")
+    post_save.connect(_payout_saved, sender=Payout, dispatch_uid="messaging_payout_paid")
 
 
 connect()

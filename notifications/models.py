@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +59,26 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class EmailPreference(models.Model):
+    """What a user wants by email; by default every emailable kind, grouped, after a few minutes unread."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="notification_preference",
+        verbose_name=_("user"),
+    )
+    digest_enabled = models.BooleanField(_("email me what I have not read"), default=True)
+    muted_kinds = ArrayField(models.CharField(max_length=48), verbose_name=_("kinds not emailed"), default=list,
+                             blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("email preference")
+        verbose_name_plural = _("email preferences")
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+    def wants(self, kind: str) -> bool:
+        return self.digest_enabled and kind not in self.muted_kinds

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from .models import FAQ, Category, GalleryImage, Package, Service
 
-CARD_RELATED = ("owner", "owner__expert_profile", "category")
+CARD_RELATED = ("owner", "owner__expert_profile", "owner__search_stats", "category")
 
 
 def with_card_data(qs: QuerySet[Service]) -> QuerySet[Service]:

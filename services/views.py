@@ -228,7 +228,8 @@ def order_start(request, package_id: int):
 
 
 def contact_expert(request, user_id: int):
-    """Placeholder until messaging lands."""
-    from azmoodegan.views import coming_soon
+    """«Contact the expert»: the conversation with this expert (about `?service=` if given)."""
+    from django.urls import reverse
 
-    return coming_soon(request)
+    query = request.GET.get("service", "")
+    return redirect(reverse("messaging:start", args=[user_id]) + (f"?service={query}" if query.isdigit() else ""))

@@ -84,10 +84,13 @@ def card_values(service: Service) -> tuple:
     profile = getattr(service.owner, "expert_profile", None)
     covers = getattr(service, "covers", None)  # prefetched by `services.selectors.with_card_data`
     cover = covers[0] if covers else None
+    # Measured response time (messaging), only when the query joined it: never a query per card.
+    stats = service.owner._state.fields_cache.get("search_stats") if profile is not None else None
     return (
         tuple(getattr(service, name) for name in SERVICE_FIELDS),
         (isinstance(title, SafeData), str(title)),
-        (profile.display_name, profile.avatar.name or "", profile.level) if profile is not None else None,
+        (profile.display_name, profile.avatar.name or "", profile.level,
+         stats.response_seconds if stats is not None else None) if profile is not None else None,
         (cover.image.name or "", cover.card.name or "") if cover is not None else None,
     )
 
@@ -107,14 +110,15 @@ def render_card(values: tuple) -> str:
     fields, (title_is_safe, title), profile_values, cover_values = values
     service = Service(**dict(zip(SERVICE_FIELDS, fields, strict=True)))
     service.title = mark_safe(title) if title_is_safe else title  # noqa: S308 - it was safe when keyed
-    profile = cover = None
+    profile = cover = response_seconds = None
     if profile_values is not None:
-        display_name, avatar, level = profile_values
+        display_name, avatar, level, response_seconds = profile_values
         profile = ExpertProfile(display_name=display_name, avatar=avatar, level=level)
     if cover_values is not None:
         image, card = cover_values
         cover = GalleryImage(image=image, card=card)
-    return get_template(CARD_TEMPLATE).render({"service": service, "profile": profile, "cover": cover})
+    return get_template(CARD_TEMPLATE).render({"service": service, "profile": profile, "cover": cover,
+                                                  "response_seconds": response_seconds})
 
 
 @register.simple_tag

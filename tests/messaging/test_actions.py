@@ -53,3 +53,50 @@ def test_order_events_become_system_lines():
     assert kinds[-1] == "delivered" and "paid" in kinds
     assert all(m.sender_id is None for m in conv.messages.all())
     assert Notification.objects.filter(recipient=order.buyer, kind="order_delivered").exists()
+
+
+def test_each_order_event_notifies_the_other_party_in_app():
+    from orders import actions as order_actions
+
+    order = delivered_order()
+    order_actions.order_confirm(order_id=order.pk, actor=order.buyer)
+    kinds_expert = set(Notification.objects.filter(recipient=order.expert).values_list("kind", flat=True))
+    kinds_buyer = set(Notification.objects.filter(recipient=order.buyer).values_list("kind", flat=True))
+    assert {"order_paid", "order_requirements"} <= kinds_expert
+    assert "order_delivered" in kinds_buyer and "order_delivered" not in kinds_expert  # never the actor
+    assert "order_confirmed" in kinds_expert
+    conv = Conversation.objects.get(order=order)
+    assert conv.messages.filter(kind=Message.Kind.ORDER_EVENT).count() == order.events.count()
+
+
+def test_withdrawal_paid_notifies_once(settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from escrow import actions as escrow
+    from tests.escrow.helpers import pay
+
+    settings.CLEARANCE_DAYS = 0
+    buyer, expert = UserFactory(), UserFactory()
+    pay(buyer, order_ref=1, amount=1_000_000)
+    escrow.escrow_release(order_ref=1, expert=expert, buyer=buyer, amount=1_000_000)
+    escrow.clear_pending(now=timezone.now() + dt.timedelta(days=1))
+    payout = escrow.payout_request(user=expert, amount=100_000, sheba="IR" + "1" * 24)
+    assert not Notification.objects.filter(kind="withdrawal_paid").exists()
+    escrow.payout_mark_paid(payout_id=payout.pk)
+    escrow.payout_mark_paid(payout_id=payout.pk)
+    note = Notification.objects.get(kind="withdrawal_paid")
+    assert note.recipient == expert and "۱۰٬۰۰۰ تومان" in note.text
+
+
+def test_contact_details_warn_then_flag():
+    buyer, expert = UserFactory(), expert_user()
+    conv = actions.conversation_for(buyer, expert)
+    with pytest.raises(ContactWarning) as exc:
+        actions.message_send(conv, buyer, "آیدی تلگرامم @ali_design هست")
+    assert exc.value.detection.kinds == ["telegram"] and not Message.objects.exists()
+    msg = actions.message_send(conv, buyer, "آیدی تلگرامم @ali_design هست", confirm_contact=True)
+    assert msg.flagged and msg.flag_kinds == ["telegram"]
+    clean = actions.message_send(conv, buyer, "قیمت ۲۵۰٬۰۰۰ تومان و تحویل ۱۴۰۳/۰۹/۱۲")
+    assert not clean.flagged

@@ -1,0 +1,55 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def header_counts(context) -> dict:
+    """Unread messages and notifications of the signed-in user, from Redis (no SQL once cached)."""
+    from notifications import cache as notification_cache
+
+    from .. import cache
+
+    user = context["request"].user
+    if not user.is_authenticated:
+        return {"messages": 0, "notifications": 0}
+    return {"messages": cache.unread_total(user.pk), "notifications": notification_cache.unread_count(user.pk)}
+
+
+@register.simple_tag(takes_context=True)
+def order_thread(context, order) -> dict | None:
+    """The order's conversation for the order page (created on first view), marked read for its viewer."""
+    from .. import actions, selectors
+    from ..forms import MessageForm
+    from ..views import POLL_MS, _read_token
+
+    user = context["request"].user
+    conv = actions.order_conversation(order)
+    participant = conv.has_participant(user)
+    if not participant and not user.is_staff:
+        return None
+    conv.order = order
+    if participant:
+        actions.mark_read(conv, user)
+    rows, more = selectors.latest_messages(conv)
+    return {
+        "conv": conv, "rows": rows, "more": more, "participant": participant, "form": MessageForm(),
+        "last_id": rows[-1].pk if rows else 0, "read_token": _read_token(conv, user) if participant else "",
+        "other_read_at": conv.other_read_at(user) if participant else None, "poll_ms": POLL_MS,
+    }
+
+
+@register.filter
+def response_phrase(seconds):
+    from ..stats import response_phrase as phrase
+
+    return phrase(seconds)
+
+
+@register.inclusion_tag("messaging/_response_line.html")
+def expert_response(user_id):
+    """The expert's measured responsiveness (one query), for the service page and the profile."""
+    from ..models import ResponseStats
+
+    stats = ResponseStats.objects.filter(expert_id=user_id).first()
+    return {"stats": stats}
