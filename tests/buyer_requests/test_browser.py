@@ -136,8 +136,13 @@ def test_custom_request_from_a_service_page_becomes_a_paid_order(page):
     req = BuyerRequest.objects.get(kind="custom")
     assert req.service_id == service.pk and req.conversation.expert_id == e.pk
 
+    # The expert finds it in the conversation with the buyer and opens it from there.
     switch_user(page, e.email)
-    page.goto(req.get_absolute_url())
+    page.goto(req.conversation.get_absolute_url())
+    expect(page.get_by_test_id("conversation-offers")).to_contain_text("ترجمهٔ قرارداد اجاره")
+    expect(page.get_by_text("درخواست سفارشی «ترجمهٔ قرارداد اجاره»")).to_be_visible()
+    screenshot(page, "requests-custom-in-conversation")
+    page.get_by_test_id("conversation-offers").get_by_role("link", name="ترجمهٔ قرارداد اجاره").click()
     send_offer(page, title="ترجمهٔ رسمی قرارداد", description="ترجمهٔ کامل دو صفحه با یک بار بازبینی و فایل Word.",
                price="۳۵۰۰۰۰", days="۲", revisions="۱")
     offer = Offer.objects.get(request=req)

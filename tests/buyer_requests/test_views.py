@@ -166,3 +166,18 @@ def test_dashboards_show_states_and_counts(client, cat):
     response = client.get(reverse("buyer_requests:my_offers"), {"state": "viewed"})
     assert [x.pk for x in response.context["page"].object_list] == [o.pk]
     assert not client.get(reverse("buyer_requests:my_offers"), {"state": "accepted"}).context["page"].object_list
+
+
+def test_contact_details_warn_first_then_go_to_the_staff_queue(client, cat):
+    client.force_login(buyer())
+    data = {"category": cat.pk, "title": "طراحی لوگوی نانوایی",
+            "description": "یک لوگوی ساده می‌خواهم، لطفاً به شمارهٔ ۰۹۱۲ ۳۴۵ ۶۷۸۹ پیام بدهید.",
+            "budget_min": "۵۰۰٬۰۰۰", "budget_max": "۱٬۰۰۰٬۰۰۰", "deadline_days": "۷"}
+    response = client.post(reverse("buyer_requests:new"), data)
+    assert response.status_code == 200 and not BuyerRequest.objects.exists()
+    html = response.content.decode()
+    assert 'data-testid="contact-warning"' in html and "۰۹۱۲ ۳۴۵ ۶۷۸۹" in html
+    assert response.context["form"].data["confirm_contact"] == "on"
+    response = client.post(reverse("buyer_requests:new"), {**data, "confirm_contact": "on"})
+    req = BuyerRequest.objects.get()
+    assert req.moderation == BuyerRequest.Moderation.PENDING and "phone" in req.flag_kinds
