@@ -59,8 +59,8 @@ class OfferForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 5}))
     price = LocalizedIntegerField(label=_("Price (Toman)"), min_value=1)
     delivery_days = LocalizedIntegerField(label=_("Delivery (days)"))
-    revisions = LocalizedIntegerField(label=_("Revisions"), initial=1)
-    expiry_days = LocalizedIntegerField(label=_("Valid for (days)"), initial=7,
+    revisions = LocalizedIntegerField(label=_("Revisions"), initial="۱")
+    expiry_days = LocalizedIntegerField(label=_("Valid for (days)"), initial="۷",
                                         help_text=_("Between 1 and 14 days."))
 
     def __init__(self, *args, services=None, **kwargs):

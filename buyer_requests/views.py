@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from azmoodegan.persian import toman_to_rials
+from azmoodegan.persian import format_number, to_persian_digits, toman_to_rials
 from escrow import ledger
 from escrow.actions import buyer_fee_calculate
 from escrow.exceptions import EscrowError
@@ -295,9 +295,9 @@ def offer_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def offer_edit(request, pk: int):
     offer = get_object_or_404(Offer, pk=pk, expert=request.user)
-    initial = {"title": offer.title, "description": offer.description, "price": offer.price // 10,
-               "delivery_days": offer.delivery_days, "revisions": offer.revisions,
-               "expiry_days": max(1, min(14, offer.days_left or 1))}
+    initial = {"title": offer.title, "description": offer.description, "price": format_number(offer.price // 10),
+               "delivery_days": to_persian_digits(offer.delivery_days), "revisions": to_persian_digits(offer.revisions),
+               "expiry_days": to_persian_digits(max(1, min(14, offer.days_left or 1)))}
     form = OfferForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

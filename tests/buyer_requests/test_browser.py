@@ -66,6 +66,8 @@ def test_public_request_two_offers_compare_accept_pay(page):
         switch_user(page, expert.email)
         page.get_by_test_id("user-menu").click()
         page.get_by_test_id("requests-board").click()
+        if expert == e1:
+            screenshot(page, "requests-board")
         page.get_by_test_id("board-item").filter(has_text="لوگوی نانوایی سنتی").click()
         if expert == e1:
             screenshot(page, "requests-board-request-expert")

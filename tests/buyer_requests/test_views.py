@@ -181,3 +181,24 @@ def test_contact_details_warn_first_then_go_to_the_staff_queue(client, cat):
     response = client.post(reverse("buyer_requests:new"), {**data, "confirm_contact": "on"})
     req = BuyerRequest.objects.get()
     assert req.moderation == BuyerRequest.Moderation.PENDING and "phone" in req.flag_kinds
+
+
+def test_expert_edits_the_offer_in_persian_digits_then_withdraws(client, cat):
+    req = public_request(category=cat)
+    e = expert_in(cat)
+    o = offer(e, req)
+    client.force_login(e)
+    url = reverse("buyer_requests:offer_edit", args=[o.pk])
+    form = client.get(url).context["form"]
+    assert form.initial["price"] == "۸۰۰٬۰۰۰"
+    response = client.post(url, {"title": o.title, "description": o.description, "price": "۷۵۰٬۰۰۰",
+                                 "delivery_days": "۹۱", "revisions": "۲", "expiry_days": "۵"})
+    assert "delivery_days" in response.context["form"].errors  # 91 days refused beside the field
+    response = client.post(url, {"title": o.title, "description": o.description, "price": "۷۵۰٬۰۰۰",
+                                 "delivery_days": "۶", "revisions": "۲", "expiry_days": "۵"})
+    o.refresh_from_db()
+    assert response.status_code == 302 and (o.price, o.delivery_days) == (7_500_000, 6)
+    client.post(reverse("buyer_requests:offer_withdraw", args=[o.pk]))
+    o.refresh_from_db()
+    req.refresh_from_db()
+    assert o.status == "withdrawn" and req.offer_count == 0
