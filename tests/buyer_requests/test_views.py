@@ -133,9 +133,9 @@ def test_board_queries_are_constant(client, cat, django_assert_max_num_queries, 
     client.force_login(e)
     url = reverse("buyer_requests:board")
     client.get(url)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         assert client.get(url, {"q": "درخواست", "category": cat.pk, "budget": "100000", "no_offers": "on",
                                 "page": 2}).status_code == 200
 
@@ -146,7 +146,7 @@ def test_request_with_many_offers_in_constant_queries(client, cat, django_assert
     for _ in range(n):
         offer(expert_in(cat), req)
     client.force_login(req.buyer)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(8):
         response = client.get(req.get_absolute_url())
     assert len(response.context["offers"]) == n
     assert response.content.decode().count('data-testid="offer-card"') == n
