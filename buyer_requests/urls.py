@@ -13,6 +13,7 @@ urlpatterns = [
     path("requests/<int:pk>/close/", views.request_close, name="close"),
     path("requests/<int:pk>/extend/", views.request_extend, name="extend"),
     path("requests/<int:pk>/decline/", views.request_decline, name="decline"),
+    path("requests/<int:pk>/ask/", views.request_ask, name="ask"),
     path("requests/files/<int:pk>/", views.request_file, name="file"),
     path("offers/", views.my_offers, name="my_offers"),
     path("offers/<int:pk>/", views.offer_detail, name="offer"),

@@ -392,3 +392,20 @@ def conversation_offer(request, conversation_id: int):
             messages.success(request, _("Your offer was sent."))
             return redirect(offer)
     return render(request, "buyer_requests/offer_form.html", {"form": form, "conversation": conversation})
+
+
+@login_required
+def request_ask(request, pk: int):
+    """An expert who may answer asks the buyer a question: the conversation has them as the expert."""
+    from messaging.actions import conversation_for
+    from messaging.exceptions import MessagingError
+
+    req = selectors.request_for_user(request.user, pk, category_ids=actions.expert_category_ids(request.user))
+    if req.buyer_id == request.user.pk or not request.user.is_expert:
+        raise Http404
+    try:
+        conv = conversation_for(req.buyer, request.user, req.service)
+    except MessagingError as exc:
+        messages.error(request, exc.message)
+        return redirect(req)
+    return redirect(conv)

@@ -202,3 +202,17 @@ def test_expert_edits_the_offer_in_persian_digits_then_withdraws(client, cat):
     o.refresh_from_db()
     req.refresh_from_db()
     assert o.status == "withdrawn" and req.offer_count == 0
+
+
+def test_expert_asks_the_buyer_in_a_conversation_where_they_are_the_expert(client, cat):
+    from messaging.models import Conversation
+
+    req = public_request(category=cat)
+    e = expert_in(cat)
+    client.force_login(e)
+    response = client.get(reverse("buyer_requests:ask", args=[req.pk]))
+    conv = Conversation.objects.get()
+    assert response["Location"] == conv.get_absolute_url()
+    assert (conv.buyer_id, conv.expert_id) == (req.buyer_id, e.pk)
+    client.force_login(expert_in(SubCategoryFactory()))
+    assert client.get(reverse("buyer_requests:ask", args=[req.pk])).status_code == 404
