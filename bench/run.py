@@ -323,6 +323,7 @@ def main(argv: list[str]) -> int:
 
     results.update(bench_requests.bench(env, wrk, args, run_wrk=run_wrk, start_gunicorn=start_gunicorn,
                                         free_port=free_port, wrk_script=WRK_SCRIPT, say=say))
+    TARGETS.update({k: (bench_requests.TARGET_P95_MS, 0.0) for k in results if k.startswith("requests_")})
 
     ceiling = results["ceiling"]["rps"] or 1
     print()
