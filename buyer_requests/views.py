@@ -155,7 +155,7 @@ def request_detail(request, pk: int):
     req = selectors.request_for_user(request.user, pk, category_ids=actions.expert_category_ids(request.user)
                                      if request.user.is_expert else None)
     is_buyer = req.buyer_id == request.user.pk
-    ctx = {"req": req, "is_buyer": is_buyer}
+    ctx = {"req": req, "is_buyer": is_buyer, "show_offers": is_buyer or request.user.is_staff}
     if is_buyer or request.user.is_staff:
         offers = list(selectors.offers_for_request(req))
         ctx["offers"] = offers

@@ -216,3 +216,12 @@ def test_expert_asks_the_buyer_in_a_conversation_where_they_are_the_expert(clien
     assert (conv.buyer_id, conv.expert_id) == (req.buyer_id, e.pk)
     client.force_login(expert_in(SubCategoryFactory()))
     assert client.get(reverse("buyer_requests:ask", args=[req.pk])).status_code == 404
+
+
+def test_staff_read_the_offers_without_buttons(client, cat):
+    req = public_request(category=cat)
+    offer(expert_in(cat), req)
+    client.force_login(buyer(is_staff=True))
+    html = client.get(req.get_absolute_url()).content.decode()
+    assert 'data-testid="offer-card"' in html
+    assert 'data-testid="accept"' not in html and 'data-testid="offer-form"' not in html
