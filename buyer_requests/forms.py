@@ -54,7 +54,7 @@ class CustomRequestForm(_RequestFields):
 
 
 class OfferForm(forms.Form):
-    title = forms.CharField(label=_("Offer title"), max_length=120)
+    title = forms.CharField(label=_("Offer title"), max_length=80)
     description = forms.CharField(label=_("What you will deliver"), max_length=5000,
                                   widget=forms.Textarea(attrs={"rows": 5}))
     price = LocalizedIntegerField(label=_("Price (Toman)"), min_value=1)

@@ -223,7 +223,7 @@ class Offer(models.Model):
                                      related_name="+", verbose_name=_("conversation"))
     message = models.ForeignKey("messaging.Message", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="+", verbose_name=_("line in the conversation"))
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(_("title"), max_length=80)
     description = models.TextField(_("description"), max_length=5000)
     price = models.BigIntegerField(_("price (Rials)"))
     delivery_days = models.PositiveSmallIntegerField(_("delivery (days)"))

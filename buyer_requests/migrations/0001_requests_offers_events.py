@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
             name='Offer',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
+                ('title', models.CharField(max_length=80, verbose_name='title')),
                 ('description', models.TextField(max_length=5000, verbose_name='description')),
                 ('price', models.BigIntegerField(verbose_name='price (Rials)')),
                 ('delivery_days', models.PositiveSmallIntegerField(verbose_name='delivery (days)')),

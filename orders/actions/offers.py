@@ -29,7 +29,7 @@ def order_create_from_offer(*, buyer, offer) -> Order:
     fee = escrow.buyer_fee_calculate(offer.price)
     order = Order.objects.create(
         buyer=buyer, expert_id=offer.expert_id, service_id=offer.service_id, package=None,
-        title=offer.title[:120], package_tier=OFFER_TIER, package_title=offer.title[:80],
+        title=offer.service.title, package_tier=OFFER_TIER, package_title=offer.title[:80],
         package_description=offer.description, price=offer.price, buyer_fee=fee, total=offer.price + fee,
         delivery_days=offer.delivery_days, revisions_allowed=offer.revisions,
     )

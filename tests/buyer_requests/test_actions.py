@@ -107,7 +107,8 @@ def test_accept_creates_an_order_snapshot_and_declines_the_others(cat):
     o1, order = actions.offer_accept(offer_id=o1.pk, buyer=req.buyer)
     assert order.status == Order.Status.PENDING_PAYMENT
     assert (order.price, order.delivery_days, order.revisions_allowed) == (9_000_000, 4, 3)
-    assert order.title == "سه طرح لوگو با فایل لایه‌باز" and order.package_tier == "offer" and order.package is None
+    assert order.package_title == "سه طرح لوگو با فایل لایه‌باز" and order.package_tier == "offer"
+    assert order.package is None and order.title == o1.service.title and order.package_description == o1.description
     assert order.expert_id == e1.pk and order.service.owner_id == e1.pk
     assert order.total == order.price + order.buyer_fee
     assert OrderEvent.objects.filter(order=order, kind="created", note=f"offer:{o1.pk}").exists()

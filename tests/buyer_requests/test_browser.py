@@ -156,5 +156,5 @@ def test_custom_request_from_a_service_page_becomes_a_paid_order(page):
     page.get_by_test_id("pay").click()
     pay_in_sandbox(page)
     order = Order.objects.get()
-    assert order.service_id == service.pk and order.price == 3_500_000 and order.title == "ترجمهٔ رسمی قرارداد"
+    assert order.service_id == service.pk and order.price == 3_500_000 and order.package_title == "ترجمهٔ رسمی قرارداد"
     assert order.status == Order.Status.AWAITING_REQUIREMENTS
