@@ -42,11 +42,13 @@ class Page:
 
 
 def board(*, category_ids: set[int], category=None, budget_min: int | None = None, no_offers: bool = False,
-          q: str = ""):
-    """Open, shown public requests in the expert's categories, newest first."""
+          q: str = "", viewer=None):
+    """Open, shown public requests in the expert's categories (not their own), newest first."""
     qs = BuyerRequest.objects.filter(kind=BuyerRequest.Kind.PUBLIC, status=R.OPEN,
                                      moderation=BuyerRequest.Moderation.APPROVED, expires_at__gt=timezone.now(),
                                      category_id__in=category_ids or [0])
+    if viewer is not None:
+        qs = qs.exclude(buyer=viewer)
     if category is not None:
         qs = qs.filter(Q(category=category) | Q(category__parent=category))
     if budget_min:

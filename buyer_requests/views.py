@@ -139,7 +139,7 @@ def board(request):
         d = form.cleaned_data
         filters = {"category": d.get("category"), "budget_min": toman_to_rials(d["budget"]) if d.get("budget") else None,
                    "no_offers": bool(d.get("no_offers")), "q": d.get("q") or ""}
-    qs = selectors.board(category_ids=category_ids, **filters)
+    qs = selectors.board(category_ids=category_ids, viewer=request.user, **filters)
     page = selectors.Page(qs, request.GET.get("page"), PER_PAGE)
     mine = set(Offer.objects.filter(expert=request.user, request_id__in=[r.pk for r in page.object_list])
                .exclude(status=Offer.Status.WITHDRAWN).values_list("request_id", flat=True)) if page.object_list else set()
