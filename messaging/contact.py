@@ -200,40 +200,82 @@ def _numbers(n: str, found: _Found) -> None:
             found.add("phone", start, end)
 
 
-# Digits spelled out: «صفر نه یک دو …», "zero nine one two …".
-_DIGIT_WORDS = {
-    "صفر": "0", "یک": "1", "دو": "2", "سه": "3", "چهار": "4", "پنج": "5", "شش": "6", "شیش": "6", "هفت": "7",
-    "هشت": "8", "نه": "9", "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
-    "six": "6", "seven": "7", "eight": "8", "nine": "9",
+# Numbers spelled out: «صفر نه یک دو …», «صفر نهصد و دوازده، صد و بیست و سه …», "zero nine one two …".
+_UNITS = {
+    "صفر": 0, "یک": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "شیش": 6, "هفت": 7, "هشت": 8, "نه": 9,
+    "ده": 10, "یازده": 11, "دوازده": 12, "سیزده": 13, "چهارده": 14, "پانزده": 15, "پونزده": 15, "شانزده": 16,
+    "شونزده": 16, "هفده": 17, "هیفده": 17, "هجده": 18, "هیجده": 18, "نوزده": 19,
+    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9,
 }
-_DIGIT_WORD_RE = re.compile(
-    r"(?<![\w])(?:" + "|".join(sorted(_DIGIT_WORDS, key=len, reverse=True)) + r"|\d+)(?![\w])"
+_TENS = {"بیست": 20, "سی": 30, "چهل": 40, "پنجاه": 50, "شصت": 60, "هفتاد": 70, "هشتاد": 80, "نود": 90}
+_HUNDREDS = {"صد": 100, "یکصد": 100, "دویست": 200, "سیصد": 300, "چهارصد": 400, "پانصد": 500, "پونصد": 500,
+             "ششصد": 600, "شیشصد": 600, "هفتصد": 700, "هشتصد": 800, "نهصد": 900}
+_NUMBER_WORDS = {**_UNITS, **_TENS, **_HUNDREDS}
+_WORD_TOKEN = re.compile(
+    r"(?<![\w])(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r"|\d+)(?![\w])"
 )
 
 
 def _spelled_numbers(n: str, found: _Found) -> None:
-    tokens = list(_DIGIT_WORD_RE.finditer(n))
-    run: list[re.Match] = []
+    """Read runs of number words (and digits) as one digit string and test it like a written number."""
+    tokens = list(_WORD_TOKEN.finditer(n))
+    phrases: list[tuple[int, int, str, int]] = []  # (start, end, digits, words used)
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        word = tok.group()
+        if word.isdigit():
+            phrases.append((tok.start(), tok.end(), word, 0))
+            i += 1
+            continue
+        value, start, end, words = _NUMBER_WORDS[word], tok.start(), tok.end(), 1
+        # «نهصد و دوازده», «بیست و سه»: a larger part joined by «و» to a smaller one.
+        while i + 1 < len(tokens) and re.fullmatch(r"\s*و\s*", n[end:tokens[i + 1].start()]):
+            nxt = tokens[i + 1].group()
+            part = _NUMBER_WORDS.get(nxt)
+            if part is None or part >= _magnitude(value) or value == 0:
+                break
+            value += part
+            end = tokens[i + 1].end()
+            words += 1
+            i += 1
+        phrases.append((start, end, str(value), words))
+        i += 1
+    run: list[tuple[int, int, str, int]] = []
 
     def flush():
-        words = sum(1 for t in run if not t.group().isdigit())
-        if words >= 3:
-            digits = "".join(_DIGIT_WORDS.get(t.group(), t.group()) for t in run)
-            if _phone_kind(digits) or (len(digits) == 16 and luhn_ok(digits)):
-                found.add("card" if len(digits) == 16 else "phone", run[0].start(), run[-1].end())
+        if sum(p[3] for p in run) >= 3:
+            digits = "".join(p[2] for p in run)
+            kind = None
+            if _phone_kind(digits):
+                kind = "phone"
+            elif len(digits) == 16 and digits[0] in "3456" and luhn_ok(digits):
+                kind = "card"
+            if kind:
+                found.add(kind, run[0][0], run[-1][1])
 
-    for tok in tokens:
-        if run and not re.fullmatch(r"[\s\-,،.]*(?:و\s*)?", n[run[-1].end():tok.start()]):
+    for phrase in phrases:
+        if run and not re.fullmatch(r"[\s\-,،.]*", n[run[-1][1]:phrase[0]]):
             flush()
             run = []
-        run.append(tok)
+        run.append(phrase)
     if run:
         flush()
 
 
+def _magnitude(value: int) -> int:
+    """The smallest part that can no longer follow `value` («صد و بیست» yes, «بیست و صد» no)."""
+    if value >= 100:
+        return 100
+    if value >= 20:
+        return 10
+    return 1
+
+
 # --- Email -----------------------------------------------------------------------------------------
 
-_AT = r"(?:\s*@\s*|\s*[\(\[\{<]\s*(?:at|ات|اَت)\s*[\)\]\}>]\s*|\s+(?:at|ات|اَت|ادساین|اتساین|at sign)\s+)"
+_AT = r"(?:@|\s+@\s+|\s*[\(\[\{<]\s*(?:at|ات|اَت)\s*[\)\]\}>]\s*|\s+(?:at|ات|اَت|ادساین|اتساین|at sign)\s+)"
 _DOT = r"(?:\s*\.\s*|\s*[\(\[\{<]\s*(?:dot|دات|نقطه|دوت)\s*[\)\]\}>]\s*|\s+(?:dot|دات|نقطه|دوت)\s+)"
 _DOMAIN = r"(?:[a-z0-9][a-z0-9\-]{0,62}|جیمیل|جی\s?میل|یاهو|هاتمیل|اوت\s?لوک|پروتون)"
 _TLD = r"(?:[a-z]{2,12}|کام|نت|ارگ|آی\s?آر|ای\s?ار)"
@@ -259,7 +301,7 @@ def _looks_like_id(token: str) -> bool:
 
 _MESSENGERS = {
     "telegram": r"تلگرام|تلگرامم|تل|تلگ|telegram|telegeram|tlgrm|tg|تی\s?جی",
-    "whatsapp": r"واتس\s?اپ|واتساپ|واتس|واتس‌اپ|whatsapp|whats\s?app|wa|وات",
+    "whatsapp": r"واتس\s?[اآ]پ|واتساپ|واتساب|واتس\s?آپ|وتساپ|واتس|whatsapp|whats\s?app|wa|وات",
     "instagram": r"اینستاگرام|اینستاگرامم|اینستا|اینستام|instagram|insta|ig|پیج|پیجم|دایرکت|direct|dm",
     "messenger": r"ایتا|روبیکا|سروش|آیگپ|ای\s?گپ|اسکایپ|skype|وایبر|viber|discord|دیسکورد|"
                  r"wechat|لینکدین|linkedin|فیسبوک|facebook|messenger|مسنجر|بله|ایمو|imo|سیگنال|signal|گپ|شاد",

@@ -48,12 +48,19 @@ def test_ask_answer_warn_order_thread_and_bell(page, browser, live_server):
     expect(expert_tab.get_by_test_id("message")).to_contain_text("پکیج پایه کافی است؟")
     expect(expert_tab.get_by_test_id("messages-unread")).to_have_count(0)
     expert_tab.fill("textarea[name=body]", "سلام، بله کافی است. بعد از سفارش متن را بفرستید.")
+    expert_tab.locator("input[name=files]").set_input_files(
+        files=[{"name": "نمونه.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
     expert_tab.get_by_test_id("send").click()
     expect(expert_tab.get_by_test_id("message")).to_have_count(2)
+    expect(expert_tab.get_by_test_id("attachment")).to_have_text("نمونه.pdf")
 
     # The buyer sees the answer appear without reloading, and their message marked read.
     expect(page.get_by_test_id("message").nth(1)).to_contain_text("بله کافی است", timeout=15_000)
     expect(page.get_by_test_id("receipt").first).to_contain_text("خوانده شد")
+    expect(page.get_by_test_id("attachment")).to_have_text("نمونه.pdf")
+    with page.expect_download() as download:
+        page.get_by_test_id("attachment").click()
+    assert download.value.suggested_filename == "نمونه.pdf"
     # …and the expert sees the read receipt too, without reloading.
     expect(expert_tab.get_by_test_id("receipt").first).to_contain_text("خوانده شد", timeout=15_000)
 
@@ -99,3 +106,18 @@ def test_ask_answer_warn_order_thread_and_bell(page, browser, live_server):
     page.get_by_test_id("read-all").click()
     expect(page.get_by_test_id("bell-unread")).to_have_count(0)
     expert_tab.context.close()
+
+
+def test_phone_width_inbox_and_conversation(mobile_page):
+    from .factories import conversation
+
+    buyer = UserFactory(first_name="مریم", last_name="کاظمی")
+    conv = conversation(buyer=buyer, service=published_service(title="طراحی لوگوی فروشگاه"), messages=6)
+    login(mobile_page, buyer.email, PASSWORD)
+    mobile_page.goto("/messages/")
+    expect(mobile_page.get_by_test_id("inbox-row")).to_have_count(1)
+    screenshot(mobile_page, "messaging-inbox-mobile")
+    mobile_page.goto(conv.get_absolute_url())
+    expect(mobile_page.get_by_test_id("message")).to_have_count(6)
+    assert mobile_page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(mobile_page, "messaging-conversation-mobile")
