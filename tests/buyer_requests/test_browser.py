@@ -68,6 +68,9 @@ def test_public_request_two_offers_compare_accept_pay(page):
         page.get_by_test_id("requests-board").click()
         if expert == e1:
             screenshot(page, "requests-board")
+            page.set_viewport_size({"width": 360, "height": 740})
+            screenshot(page, "requests-board-mobile")
+            page.set_viewport_size({"width": 1280, "height": 900})
         page.get_by_test_id("board-item").filter(has_text="لوگوی نانوایی سنتی").click()
         if expert == e1:
             screenshot(page, "requests-board-request-expert")
@@ -132,7 +135,9 @@ def test_custom_request_from_a_service_page_becomes_a_paid_order(page):
     page.fill("#id_budget_min", "۲۰۰۰۰۰")
     page.fill("#id_budget_max", "۴۰۰۰۰۰")
     page.fill("#id_deadline_days", "3")
-    screenshot(page, "requests-custom-form")
+    page.set_viewport_size({"width": 360, "height": 740})
+    screenshot(page, "requests-custom-form-mobile")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_test_id("submit-request").click()
     expect(page.get_by_test_id("request-title")).to_have_text("ترجمهٔ قرارداد اجاره")
     req = BuyerRequest.objects.get(kind="custom")
