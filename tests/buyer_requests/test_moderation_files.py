@@ -95,3 +95,15 @@ def test_unsolicited_offer_in_a_conversation(client):
     o.refresh_from_db()
     assert o.status == "accepted" and o.order.price == 1_200_000
     assert response.status_code == 302
+
+
+def test_flagged_requests_have_their_own_queue(client):
+    cat = SubCategoryFactory()
+    flagged = public_request(category=cat, description="برای هماهنگی به آیدی تلگرام @bakery_logo پیام بدهید.",
+                             confirm_contact=True)
+    clean = public_request(category=cat)
+    assert flagged.moderation == BuyerRequest.Moderation.PENDING and flagged.flag_kinds
+    assert clean.moderation == BuyerRequest.Moderation.APPROVED
+    client.force_login(buyer(is_staff=True, is_superuser=True))
+    response = client.get(reverse("admin:buyer_requests_buyerrequest_changelist"), {"queue": "flagged"})
+    assert list(response.context["cl"].result_list) == [flagged]
