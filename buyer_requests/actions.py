@@ -522,12 +522,14 @@ def offers_mark_viewed(request: BuyerRequest, user) -> None:
 
 
 @transaction.atomic
-def offer_accept(*, offer_id: int, buyer):
+def offer_accept(*, offer_id: int, buyer, expected_total: int | None = None):
     """The buyer accepts an offer: it becomes a `pending_payment` order (paid next through escrow).
 
     The request (if any) is locked first: of two offers accepted at once, exactly one wins.
-    The other waiting offers of the request are declined and their experts told.
+    The other waiting offers of the request are declined and their experts told. `expected_total`
+    is the total the buyer saw: if the expert edited the offer meanwhile, nothing is accepted.
     """
+    from escrow.actions import buyer_fee_calculate
     from orders.actions import order_create_from_offer
 
     req, offer = _lock_offer(offer_id)
@@ -544,6 +546,9 @@ def offer_accept(*, offer_id: int, buyer):
         raise RequestTransitionError(_("This offer has expired."), code="expired")
     if req is not None:
         _ensure_open(req)
+    if expected_total is not None and int(expected_total) != offer.price + buyer_fee_calculate(offer.price):
+        raise RequestError(_("The expert changed this offer while you were looking at it. Please check the new "
+                             "terms and pay again."), code="price_changed")
     order = order_create_from_offer(buyer=buyer, offer=offer)
     offer.transition_to(OS.ACCEPTED, actor=buyer, note=f"order:{order.pk}")
     offer.order = order

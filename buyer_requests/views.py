@@ -333,6 +333,13 @@ def offer_decline(request, pk: int):
     return redirect(offer.request or offer)
 
 
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_accept(request, pk: int):
@@ -346,9 +353,12 @@ def offer_accept(request, pk: int):
     error = None
     if request.method == "POST":
         try:
-            _offer, order = actions.offer_accept(offer_id=offer.pk, buyer=request.user)
+            _offer, order = actions.offer_accept(offer_id=offer.pk, buyer=request.user,
+                                                 expected_total=_int_or_none(request.POST.get("expected_total")))
         except (RequestError, OrderError) as exc:
             error = exc.message
+            offer.refresh_from_db()
+            fee = buyer_fee_calculate(offer.price)
         else:
             if request.POST.get("method") == "wallet":
                 try:

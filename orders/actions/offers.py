@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,10 @@ from ..models import Order, OrderEvent
 from ._base import S
 
 OFFER_TIER = "offer"
+
+
+def _has_field(name: str) -> bool:
+    return any(f.name == name for f in Order._meta.concrete_fields)
 
 
 @transaction.atomic
@@ -27,11 +32,13 @@ def order_create_from_offer(*, buyer, offer) -> Order:
     if offer.order_id:
         raise OrderError(_("This offer has already become an order."), code="already_ordered")
     fee = escrow.buyer_fee_calculate(offer.price)
+    # Snapshot the commission rate where orders carry it (the checkout's commission snapshot), as checkout does.
+    terms = {"commission_percent": settings.COMMISSION_PERCENT} if _has_field("commission_percent") else {}
     order = Order.objects.create(
         buyer=buyer, expert_id=offer.expert_id, service_id=offer.service_id, package=None,
         title=offer.service.title, package_tier=OFFER_TIER, package_title=offer.title[:80],
         package_description=offer.description, price=offer.price, buyer_fee=fee, total=offer.price + fee,
-        delivery_days=offer.delivery_days, revisions_allowed=offer.revisions,
+        delivery_days=offer.delivery_days, revisions_allowed=offer.revisions, **terms,
     )
     OrderEvent.objects.create(order=order, actor=buyer, from_status="", to_status=S.PENDING_PAYMENT,
                               kind=OrderEvent.Kind.CREATED, note=f"offer:{offer.pk}")

@@ -225,3 +225,22 @@ def test_staff_read_the_offers_without_buttons(client, cat):
     html = client.get(req.get_absolute_url()).content.decode()
     assert 'data-testid="offer-card"' in html
     assert 'data-testid="accept"' not in html and 'data-testid="offer-form"' not in html
+
+
+def test_offer_edited_while_the_buyer_looks_is_not_accepted(client, cat):
+    req = public_request(category=cat)
+    e = expert_in(cat)
+    o = offer(e, req)
+    client.force_login(req.buyer)
+    url = reverse("buyer_requests:offer_accept", args=[o.pk])
+    seen = client.get(url).context["total"]
+    actions.offer_update(offer_id=o.pk, expert=e, title=o.title, description=o.description, price=9_000_000,
+                         delivery_days=5, revisions=2, expiry_days=7)
+    response = client.post(url, {"method": "gateway", "expected_total": seen})
+    assert response.status_code == 200 and response.context["error"]
+    assert response.context["total"] > seen  # the new terms are shown
+    o.refresh_from_db()
+    assert o.status == "sent" and o.order_id is None
+    response = client.post(url, {"method": "gateway", "expected_total": response.context["total"]})
+    o.refresh_from_db()
+    assert response.status_code == 302 and o.status == "accepted" and o.order.price == 9_000_000
