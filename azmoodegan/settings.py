@@ -319,6 +319,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.tasks.rebuild_vocabulary",
         "schedule": crontab(minute=40, hour=4),
     },
+    # buyer_requests
+    "requests-expire": {"task": "buyer_requests.tasks.requests_expire_task", "schedule": crontab(minute="*/15")},
+    "requests-warn-expiring": {"task": "buyer_requests.tasks.requests_warn_expiring_task", "schedule": crontab(minute=40)},
+    "requests-daily-digest": {"task": "buyer_requests.tasks.requests_digest_task", "schedule": crontab(minute=0, hour=5)},
 }
 # Messaging: response statistics; notifications: the grouped email of notices still unread.
 CELERY_BEAT_SCHEDULE |= {

@@ -301,6 +301,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--money-orders", type=int, default=400, help="orders for confirm-and-release (bench/money.py)")
+    parser.add_argument("--requests", type=int, default=10_000, help="open buyer requests on the board")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(BASE_DIR))
@@ -348,6 +349,12 @@ def main(argv: list[str]) -> int:
     results.update(messaging_bench.run(env, wrk, args, start_gunicorn=start_gunicorn, run_wrk=run_wrk,
                                        free_port=free_port, script_text=WRK_SCRIPT, say=say))
     TARGETS.update({k: (messaging_bench.TARGET_P95_MS, 0.0) for k in ("messaging_inbox", "messaging_conversation")})
+
+    from bench import requests as bench_requests  # the buyer requests board, signed in (issue #11)
+
+    results.update(bench_requests.bench(env, wrk, args, run_wrk=run_wrk, start_gunicorn=start_gunicorn,
+                                        free_port=free_port, wrk_script=WRK_SCRIPT, say=say))
+    TARGETS.update({k: (bench_requests.TARGET_P95_MS, 0.0) for k in results if k.startswith("requests_")})
 
     ceiling = results["ceiling"]["rps"] or 1
     print()

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class BuyerRequestsConfig(AppConfig):
     name = "buyer_requests"
     verbose_name = _("Buyer requests")
+
+    def ready(self) -> None:
+        from . import notifications  # noqa: F401

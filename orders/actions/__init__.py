@@ -50,6 +50,7 @@ from .fulfilment import (
     order_submit_requirements,
 )
 from .notify import order_email
+from .offers import order_create_from_offer
 
 __all__ = [
     "checkout_total",
@@ -70,6 +71,7 @@ __all__ = [
     "order_cancel",
     "order_confirm",
     "order_create",
+    "order_create_from_offer",
     "order_deliver",
     "order_dispute_open",
     "order_dispute_resolve",

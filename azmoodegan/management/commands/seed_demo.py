@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 
 # Order matters: later seeders use what earlier ones made.
-SEEDERS = ["accounts.demo", "services.demo", "search.demo", "orders.demo", "reviews.demo", "messaging.demo", "home.demo"]
+SEEDERS = ["accounts.demo", "services.demo", "search.demo", "orders.demo", "reviews.demo", "messaging.demo",
+           "buyer_requests.demo", "home.demo"]
 
 
 class Command(BaseCommand):
