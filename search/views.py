@@ -213,7 +213,7 @@ def _render_results(request, context) -> str:
 def _buyer_request_url() -> str | None:
     """Where a buyer posts a public request, once that page exists."""
     try:
-        return reverse("buyer_requests:create")
+        return reverse("buyer_requests:new")
     except NoReverseMatch:
         return None
 
