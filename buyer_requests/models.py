@@ -14,7 +14,6 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -97,7 +96,6 @@ class BuyerRequest(models.Model):
                          condition=Q(kind="public", status="open", moderation="approved")),
             models.Index(fields=["buyer", "-created_at"], name="breq_buyer_recent"),
             models.Index(fields=["status", "expires_at"], name="breq_status_expiry"),
-            GinIndex(fields=["search_text"], name="breq_search_trgm", opclasses=["gin_trgm_ops"]),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(budget_min__gt=0) & Q(budget_max__gte=F("budget_min")),

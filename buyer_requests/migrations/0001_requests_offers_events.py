@@ -5,8 +5,32 @@ import django.contrib.postgres.indexes
 import django.db.models.deletion
 import orders.storage
 from django.conf import settings
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
+
+
+def _trigram_index(apps, schema_editor):
+    from django.db import DatabaseError, transaction
+
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")
+        if cursor.fetchone() is None:
+            return
+        try:
+            with transaction.atomic(using=connection.alias):
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except DatabaseError:
+            pass  # no privilege: fine, unless a DBA installed it already (checked below)
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if cursor.fetchone() is None:
+            return
+        cursor.execute("CREATE INDEX IF NOT EXISTS breq_search_trgm ON buyer_requests_buyerrequest"
+                       " USING gin (search_text gin_trgm_ops)")
+
+
+def _drop_trigram_index(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("DROP INDEX IF EXISTS breq_search_trgm")
 
 
 class Migration(migrations.Migration):
@@ -21,7 +45,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
         migrations.CreateModel(
             name='BuyerRequest',
             fields=[
@@ -167,10 +190,9 @@ class Migration(migrations.Migration):
             model_name='buyerrequest',
             index=models.Index(fields=['status', 'expires_at'], name='breq_status_expiry'),
         ),
-        migrations.AddIndex(
-            model_name='buyerrequest',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_text'], name='breq_search_trgm', opclasses=['gin_trgm_ops']),
-        ),
+        # The board's text search is a substring match on normalised text; a trigram index speeds it
+        # up only where PostgreSQL offers pg_trgm (the embedded server does not: no index there).
+        migrations.RunPython(_trigram_index, _drop_trigram_index, elidable=False),
         migrations.AddConstraint(
             model_name='buyerrequest',
             constraint=models.CheckConstraint(condition=models.Q(('budget_min__gt', 0), ('budget_max__gte', models.F('budget_min'))), name='breq_budget_range'),
