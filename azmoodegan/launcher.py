@@ -288,6 +288,16 @@ TEST_ENVIRONMENT = {
 }
 
 
+def _parallel(args: list[str]) -> list[str]:
+    """One pytest-xdist worker per core (TEST_WORKERS overrides; 1 runs in one process), whole files
+    per worker, unless the arguments choose already."""
+    workers = os.environ.get("TEST_WORKERS") or str(os.cpu_count() or 1)
+    if workers == "1" or any(a == "-n" or a.startswith("-n") or a.startswith("--numprocesses") or a == "no:xdist"
+                             for a in args):
+        return []
+    return ["-n", workers, "--dist", "loadfile"]
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"run", "test", "exec"}:
         print(__doc__, file=sys.stderr)
@@ -298,7 +308,7 @@ def main(argv: list[str]) -> int:
     if command == "test":
         for name, value in TEST_ENVIRONMENT.items():
             os.environ.setdefault(name, value)
-        return run_command([PYTHON, "-m", "pytest", *rest])
+        return run_command([PYTHON, "-m", "pytest", *_parallel(rest), *rest])
     os.environ.setdefault("DEBUG", "1")  # management commands and tools run in development mode
     return run_command(rest)
 

@@ -211,5 +211,16 @@ def real_password_hasher(settings):
 
 
 def pytest_configure(config):
-    """Hash test passwords with a fast hasher (the production hasher costs ~0.5 s per user)."""
+    """Hash test passwords with a fast hasher (the production hasher costs ~0.5 s per user).
+
+    Under pytest-xdist each worker has its own database (pytest-django adds the worker id), and here
+    its own cache prefix and Celery queue, so workers never see each other's keys or tasks.
+    """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        settings.CACHES["default"]["KEY_PREFIX"] = f"{settings.CACHES['default']['KEY_PREFIX']}-{worker}"
+        settings.CELERY_TASK_DEFAULT_QUEUE = f"{settings.CELERY_TASK_DEFAULT_QUEUE}-{worker}"
+        from azmoodegan.celery import app
+
+        app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
