@@ -37,9 +37,21 @@ class LegInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("account", "account__owner")
 
 
+GATEWAY_LABELS = {"sandbox": _("Sandbox bank (test)"), "zarinpal": _("Zarinpal"), "wallet": _("Wallet")}
+
+
+def gateway_label(code: str) -> str:
+    """A gateway's name for staff, not its code."""
+    return str(GATEWAY_LABELS.get(code, code or "—"))
+
+
 @admin.register(Account)
 class AccountAdmin(ReadOnlyAdmin):
-    list_display = ("id", "kind", "owner", "order_ref", "gateway", "balance_display", "created_at")
+    list_display = ("id", "kind", "owner", "order_ref", "gateway_display", "balance_display", "created_at")
+
+    @admin.display(description=_("gateway"), ordering="gateway")
+    def gateway_display(self, obj):
+        return gateway_label(obj.gateway)
     list_filter = ("kind",)
     search_fields = ("owner__email", "=order_ref", "gateway")
     list_select_related = ("owner",)
@@ -64,8 +76,13 @@ class TransferAdmin(ReadOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ("id", "order_ref", "buyer", "amount", "gateway", "authority", "status", "ref_id", "created_at")
+    list_display = ("id", "order_ref", "buyer", "amount", "gateway_display", "authority", "status", "ref_id",
+                    "created_at")
     list_filter = ("status", "gateway")
+
+    @admin.display(description=_("gateway"), ordering="gateway")
+    def gateway_display(self, obj):
+        return gateway_label(obj.gateway)
     search_fields = ("authority", "ref_id", "=order_ref", "buyer__email")
     list_select_related = ("buyer",)
     date_hierarchy = "created_at"

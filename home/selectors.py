@@ -201,16 +201,18 @@ HOME_TTL = 300
 
 
 def home_services(limit: int = 8) -> list:
-    """Staff's featured services first (in their order), then the newest: one query (+ covers)."""
-    from django.db.models import F
-
+    """Staff's featured services first (in their order), then the newest: two small queries (+ covers),
+    each on an index (the featured rows, then `service_status_pub`), never a sort of the catalogue."""
     from services.models import Service
     from services.selectors import with_card_data
 
-    qs = (Service.objects.filter(status=Service.Status.PUBLISHED)
-          .annotate(featured_at=F("featured__position"))
-          .order_by(F("featured_at").asc(nulls_last=True), "-published_at", "-pk"))
-    return list(with_card_data(qs)[:limit])
+    published = Service.objects.filter(status=Service.Status.PUBLISHED)
+    featured = list(with_card_data(published.filter(featured__isnull=False).order_by("featured__position", "pk"))
+                    [:limit])
+    if len(featured) < limit:
+        newest = (published.exclude(pk__in=[s.pk for s in featured]).order_by("-published_at", "-pk"))
+        featured += list(with_card_data(newest)[: limit - len(featured)])
+    return featured
 
 
 def home_categories(limit: int = 6) -> list[dict]:

@@ -69,11 +69,11 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ("buyer", "expert")
     date_hierarchy = "created_at"
     inlines = [DisputeInline, ExtensionRequestInline, OrderEventInline, DeliveryInline, OrderFileInline]
-    readonly_fields = [*(f.name for f in Order._meta.fields), "dispute_link"]
+    readonly_fields = [*(f.name for f in Order._meta.fields), "dispute_link", "package_tier_label"]
     actions = ["resolve_dispute"]
     fieldsets = (
         (None, {"fields": ("buyer", "expert", "service", "package", "status", "dispute_link")}),
-        (_("Snapshot"), {"fields": ("title", "package_tier", "package_title", "package_description", "price",
+        (_("Snapshot"), {"fields": ("title", "package_tier_label", "package_title", "package_description", "price",
                                     "buyer_fee", "total", "delivery_days", "revisions_allowed", "revisions_used")}),
         (_("Requirements"), {"fields": ("requirement_answers", "requirements_description", "requirements_draft")}),
         (_("Dates"), {"fields": ("created_at", "paid_at", "requirements_at", "due_at", "delivered_at",
@@ -85,6 +85,15 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("package tier"))
+    def package_tier_label(self, obj):
+        from services.models import Package
+
+        try:
+            return Package.Tier(obj.package_tier).label
+        except ValueError:
+            return obj.package_tier or "—"  # an offer's order has no catalogue tier
 
     @admin.display(description=_("Dispute"))
     def dispute_link(self, obj):
