@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import OrderTransitionError
@@ -113,7 +114,9 @@ class Order(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.title}"
+        from azmoodegan.persian import to_persian_digits
+
+        return gettext("Order %(id)s: %(title)s") % {"id": to_persian_digits(self.pk), "title": self.title}
 
     def get_absolute_url(self) -> str:
         return reverse("orders:detail", args=[self.pk])
