@@ -198,28 +198,30 @@ def offer_create(request, pk: int):
     }, status=400)
 
 
+def _act(request, action, success: str, target):
+    """Run one state change from a button: its Persian outcome as a message, then back to `target`."""
+    try:
+        action()
+        messages.success(request, success)
+    except RequestError as exc:
+        messages.error(request, exc.message)
+    return redirect(target)
+
+
 @login_required
 @require_POST
 def request_close(request, pk: int):
     req = get_object_or_404(BuyerRequest, pk=pk, buyer=request.user)
-    try:
-        actions.request_close(request_id=req.pk, actor=request.user)
-        messages.success(request, _("The request was closed."))
-    except RequestError as exc:
-        messages.error(request, exc.message)
-    return redirect(req)
+    return _act(request, lambda: actions.request_close(request_id=req.pk, actor=request.user),
+                _("The request was closed."), req)
 
 
 @login_required
 @require_POST
 def request_extend(request, pk: int):
     req = get_object_or_404(BuyerRequest, pk=pk, buyer=request.user)
-    try:
-        actions.request_extend(request_id=req.pk, actor=request.user)
-        messages.success(request, _("The request stays open 14 more days."))
-    except RequestError as exc:
-        messages.error(request, exc.message)
-    return redirect(req)
+    return _act(request, lambda: actions.request_extend(request_id=req.pk, actor=request.user),
+                _("The request stays open 14 more days."), req)
 
 
 @login_required
@@ -313,24 +315,17 @@ def offer_edit(request, pk: int):
 @require_POST
 def offer_withdraw(request, pk: int):
     offer = get_object_or_404(Offer, pk=pk, expert=request.user)
-    try:
-        actions.offer_withdraw(offer_id=offer.pk, expert=request.user)
-        messages.success(request, _("Your offer was withdrawn."))
-    except RequestError as exc:
-        messages.error(request, exc.message)
-    return redirect(offer)
+    return _act(request, lambda: actions.offer_withdraw(offer_id=offer.pk, expert=request.user),
+                _("Your offer was withdrawn."), offer)
 
 
 @login_required
 @require_POST
 def offer_decline(request, pk: int):
     offer = get_object_or_404(Offer, pk=pk, buyer=request.user)
-    try:
-        actions.offer_decline(offer_id=offer.pk, buyer=request.user, reason=request.POST.get("reason", ""))
-        messages.success(request, _("The offer was declined; the expert was told."))
-    except RequestError as exc:
-        messages.error(request, exc.message)
-    return redirect(offer.request or offer)
+    return _act(request, lambda: actions.offer_decline(offer_id=offer.pk, buyer=request.user,
+                                                       reason=request.POST.get("reason", "")),
+                _("The offer was declined; the expert was told."), offer.request or offer)
 
 
 def _int_or_none(value) -> int | None:
