@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from bench.signed_in import signed_in_queries
+
 ORDERS = 5000
 _COOKIES: dict[str, str] = {}
 
@@ -88,18 +90,7 @@ def prepare(orders: int = ORDERS) -> None:
 
 
 def queries() -> dict[str, int]:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client()
-    client.force_login(_expert())
-    client.get("/dashboard/")
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get("/dashboard/")
-    if response.status_code != 200:
-        raise SystemExit(f"dashboard answered {response.status_code}")
-    return {"dashboard": len(ctx.captured_queries)}
+    return signed_in_queries(_expert(), pages())
 
 
 def pages() -> dict[str, str]:

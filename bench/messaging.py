@@ -12,6 +12,8 @@ import os
 import signal
 import tempfile
 
+from bench.signed_in import signed_in_queries, user_session_cookie
+
 EMAIL = "bench-messages@bench.azmoodegan.ir"
 CONVERSATIONS = 200
 MESSAGES = 500
@@ -64,42 +66,11 @@ def prepare() -> tuple[object, dict[str, str]]:
     return user, {"messaging_inbox": "/messages/", "messaging_conversation": f"/messages/{big.pk}/"}
 
 
-def session_cookie(user) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
-def queries(user, pages: dict[str, str]) -> dict[str, int]:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client()
-    client.force_login(user)
-    out = {}
-    for name, path in pages.items():
-        client.get(path)
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"{name} {path} answered {response.status_code}")
-        out[name] = len(ctx.captured_queries)
-    return out
-
-
 def run(env: dict, wrk: str, args, *, start_gunicorn, run_wrk, free_port, script_text: str, say) -> dict:
     """Measure the two pages signed in; returns rows for bench/run.py's table."""
     user, pages = prepare()
-    counts = queries(user, pages)
-    cookie = session_cookie(user)
+    counts = signed_in_queries(user, pages)
+    cookie = user_session_cookie(user)
     from django.db import connections
 
     connections.close_all()

@@ -16,6 +16,8 @@ import signal
 import tempfile
 from urllib.parse import urlencode
 
+from bench.signed_in import signed_in_queries, user_session_cookie
+
 TARGET_P95_MS = 60.0
 WORDS = ["طراحی لوگو", "ترجمه مقاله", "قرارداد اجاره", "سایت فروشگاهی", "تدوین ویدیو", "مشاوره مالیاتی",
          "اپلیکیشن موبایل", "کارت ویزیت", "سئو سایت", "تولید محتوا"]
@@ -80,44 +82,13 @@ def pages(expert) -> dict[str, str]:
     }
 
 
-def _session_cookie(user) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
-def queries(expert, paths: dict[str, str]) -> dict[str, int]:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client()
-    client.force_login(expert)
-    out = {}
-    for name, path in paths.items():
-        client.get(path)
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"{name} {path} answered {response.status_code}")
-        out[name] = len(ctx.captured_queries)
-    return out
-
-
 def bench(env: dict, wrk: str, args, *, run_wrk, start_gunicorn, free_port, wrk_script: str, say) -> dict:
     from django.db import connections
 
     expert = prepare(args.requests)
     paths = pages(expert)
-    counts = queries(expert, paths)
-    cookie = _session_cookie(expert)
+    counts = signed_in_queries(expert, paths)
+    cookie = user_session_cookie(expert)
     connections.close_all()
     port = free_port()
     say(f"requests board: {args.requests} open requests, signed in as {expert.email}")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import random
 
+from bench.signed_in import user_session_cookie
+
 TITLE = "بررسی قرارداد اجاره (صفحه‌ی محک نظرها)"
 EMAIL_BUYER = "bench-reviewer@bench.azmoodegan.ir"
 NAME = "service_5000_reviews_signed_in"
@@ -61,26 +63,13 @@ def _service(n: int):
     return service, buyer
 
 
-def _session_cookie(user) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
 def prepare(n: int = 5000) -> tuple[dict[str, str], dict[str, str]]:
     """({name: path}, {name: Cookie header}) of the scenario."""
     from urllib.parse import quote
 
     service, buyer = _service(n)
     path = service.get_absolute_url().replace(service.slug, quote(service.slug))
-    return {NAME: path}, {NAME: _session_cookie(buyer)}
+    return {NAME: path}, {NAME: user_session_cookie(buyer)}
 
 
 def queries(pages: dict[str, str], cookies: dict[str, str]) -> dict[str, int]:

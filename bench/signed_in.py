@@ -52,3 +52,36 @@ def session_cookie(port: int) -> str:
     if response.status != 302 or "sessionid" not in cookies:
         raise SystemExit(f"the bench buyer could not sign in (HTTP {response.status})")
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def user_session_cookie(user) -> str:
+    """The Cookie header of a new session signed in as `user` (for scenarios with users of their own)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def signed_in_queries(user, pages: dict[str, str]) -> dict[str, int]:
+    """SQL queries of each page rendered for `user` (the second of two requests, caches warm)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    out = {}
+    for name, path in pages.items():
+        client.get(path)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{name} {path} answered {response.status_code}")
+        out[name] = len(ctx.captured_queries)
+    return out
