@@ -29,7 +29,27 @@ MIN_OFFER_EXPIRY_DAYS, MAX_OFFER_EXPIRY_DAYS = 1, 14
 MAX_REQUEST_FILES = 5
 
 
-class BuyerRequest(models.Model):
+class StatusMachine:
+    """The guarded status machine of requests and offers: `TRANSITIONS` maps a status to where it may go;
+    `_move` checks and changes the status (the caller saves and writes its event row)."""
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.Status(self.status), set())
+
+    def _move(self, status: str, refusal: str) -> None:
+        if not self.can_move_to(status):
+            raise RequestTransitionError(
+                refusal % {"current": self.Status(self.status).label, "new": self.Status(status).label}
+            )
+        self._previous_status, self.status = self.status, status
+
+
+def _event_fields(obj, status: str, actor, note: str) -> dict:
+    return {"actor": actor if getattr(actor, "pk", None) else None, "from_status": obj._previous_status,
+            "to_status": status, "note": note}
+
+
+class BuyerRequest(StatusMachine, models.Model):
     class Kind(models.TextChoices):
         PUBLIC = "public", _("Public request")
         CUSTOM = "custom", _("Custom request")
@@ -130,18 +150,9 @@ class BuyerRequest(models.Model):
     def can_extend(self) -> bool:
         return self.is_public and self.status == self.Status.OPEN and not self.extended
 
-    def can_move_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS.get(self.Status(self.status), set())
-
     def transition_to(self, status: str, *, actor=None, note: str = "") -> RequestEvent:
-        if not self.can_move_to(status):
-            raise RequestTransitionError(
-                _("A request that is “%(current)s” cannot become “%(new)s”.")
-                % {"current": self.Status(self.status).label, "new": self.Status(status).label}
-            )
-        previous, self.status = self.status, status
-        return RequestEvent.objects.create(request=self, actor=actor if getattr(actor, "pk", None) else None,
-                                           from_status=previous, to_status=status, note=note)
+        self._move(status, _("A request that is “%(current)s” cannot become “%(new)s”."))
+        return RequestEvent.objects.create(request=self, **_event_fields(self, status, actor, note))
 
 
 class RequestEvent(models.Model):
@@ -191,7 +202,7 @@ class RequestFile(models.Model):
         return reverse("buyer_requests:file", args=[self.pk])
 
 
-class Offer(models.Model):
+class Offer(StatusMachine, models.Model):
     class Status(models.TextChoices):
         SENT = "sent", _("Sent")
         ACCEPTED = "accepted", _("Accepted")
@@ -271,18 +282,9 @@ class Offer(models.Model):
     def days_left(self) -> int:
         return max(0, (self.expires_at - timezone.now()) // dt.timedelta(days=1))
 
-    def can_move_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS.get(self.Status(self.status), set())
-
     def transition_to(self, status: str, *, actor=None, note: str = "") -> OfferEvent:
-        if not self.can_move_to(status):
-            raise RequestTransitionError(
-                _("An offer that is “%(current)s” cannot become “%(new)s”.")
-                % {"current": self.Status(self.status).label, "new": self.Status(status).label}
-            )
-        previous, self.status = self.status, status
-        return OfferEvent.objects.create(offer=self, actor=actor if getattr(actor, "pk", None) else None,
-                                         from_status=previous, to_status=status, note=note)
+        self._move(status, _("An offer that is “%(current)s” cannot become “%(new)s”."))
+        return OfferEvent.objects.create(offer=self, **_event_fields(self, status, actor, note))
 
 
 class OfferEvent(models.Model):
