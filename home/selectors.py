@@ -4,6 +4,7 @@ number of aggregate queries whatever the number of orders."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import jdatetime
 from django.core.cache import cache
@@ -21,8 +22,13 @@ JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "
 
 
 def months_back(n: int = 12):
-    tz = timezone.get_current_timezone()
-    today = jdatetime.date.fromgregorian(date=timezone.localdate())
+    return list(_months_back(timezone.localdate(), timezone.get_current_timezone(), n))
+
+
+@functools.lru_cache(maxsize=16)
+def _months_back(today: dt.date, tz, n: int) -> tuple:
+    """The last `n` Jalali months as (start, end, name), oldest first (the same all day: kept per process)."""
+    today = jdatetime.date.fromgregorian(date=today)
     year, month = today.year, today.month
     out = []
     for _ in range(n):
@@ -32,7 +38,7 @@ def months_back(n: int = 12):
         out.append((dt.datetime.combine(start, dt.time(), tz), dt.datetime.combine(end, dt.time(), tz),
                     JALALI_MONTHS[month - 1]))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return list(reversed(out))
+    return tuple(reversed(out))
 
 
 def _earnings_sums(user_id: int, spans) -> list[int]:
@@ -50,14 +56,20 @@ def _earnings_sums(user_id: int, spans) -> list[int]:
     return [int(sums[f"m{i}"] or 0) for i in range(len(spans))]
 
 
-def monthly_earnings(user_id: int, months: int = 12, *, this_month: int | None = None, spans=None) -> list[dict]:
+def _earnings_key(user_id: int, spans) -> str:
+    return f"home:earnings:{user_id}:{len(spans)}:{spans[-1][0].date().isoformat()}"
+
+
+def monthly_earnings(user_id: int, months: int = 12, *, this_month: int | None = None, spans=None,
+                     past: list[int] | None = None) -> list[dict]:
     """What reached the expert's balance per Jalali month (releases and dispute shares, after
     commission), from the ledger. The ledger is append-only and dated by the database, so past
     months never change: they are cached until the month turns; this month is read live (one query,
-    or `this_month` when the caller read it already)."""
+    or `this_month` when the caller read it already; `past` when the caller read the cache)."""
     spans = spans or months_back(months)
-    key = f"home:earnings:{user_id}:{months}:{spans[-1][0].date().isoformat()}"
-    past = cache.get(key)
+    key = _earnings_key(user_id, spans)
+    if past is None:
+        past = cache.get(key)
     if past is None:
         past = _earnings_sums(user_id, spans[:-1])
         cache.set(key, past, 2 * 86400)
@@ -139,11 +151,12 @@ def expert_dashboard(user) -> dict:
 
     from . import summary
 
-    kept = summary.figures(user.pk)
     spans = months_back(12)
+    kept, cached = summary.figures_with(user.pk, also=[_earnings_key(user.pk, spans)])
     since = timezone.localdate() - dt.timedelta(days=summary.RECENT_DAYS)
     live = _live_figures(user.pk, since, spans[-1][:2])
-    earnings = monthly_earnings(user.pk, this_month=live["this_month"], spans=spans)
+    earnings = monthly_earnings(user.pk, this_month=live["this_month"], spans=spans,
+                                past=cached.get(_earnings_key(user.pk, spans)))
     views, clicks, orders_30 = live["views"], live["clicks"], kept["recent"]
     services = live["services"]
     rating = (services["rating_sum"] / services["rated"]) if services["rated"] else None

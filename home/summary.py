@@ -134,19 +134,24 @@ def version(expert_id: int) -> int:
 
 def figures(expert_id: int) -> dict:
     """The kept figures when they are still true, else computed from the rows and kept."""
+    return figures_with(expert_id)[0]
+
+
+def figures_with(expert_id: int, also=()) -> tuple[dict, dict]:
+    """`figures`, and the cache values of the keys `also` read in the same round trip."""
     vkey, ekey = _version_key(expert_id), _entry_key(expert_id)
-    got = cache.get_many([vkey, ekey])
-    current, entry = got.get(vkey), got.get(ekey)
+    got = cache.get_many([vkey, ekey, *also])
+    current, entry = got.pop(vkey, None), got.pop(ekey, None)
     now = time.time()
     if current is not None and entry is not None and entry["version"] == current and now < entry["until"]:
-        return entry
+        return entry, got
     # The version is read before the rows: a commit after this point raises it, so what is computed
     # below is never kept under a version newer than the rows it saw.
     if current is None:
         current = version(expert_id)
     entry = {**compute(expert_id), "version": current}
     cache.set(ekey, entry, max(1, int(entry["until"] - now)))
-    return entry
+    return entry, got
 
 
 def stale_entries(expert_ids=None) -> list[tuple[int, str, object, object]]:
