@@ -17,6 +17,7 @@ queries, the same as before.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 
 from django.conf import settings
@@ -30,6 +31,8 @@ RECENT_DAYS = 30
 # However quiet, an entry is recomputed at least this often (a version raise lost with a crashed
 # process heals by itself).
 MAX_AGE = 3600
+
+logger = logging.getLogger(__name__)
 
 
 def _version_key(expert_id: int) -> str:
@@ -46,11 +49,16 @@ def _fresh_version() -> int:
 
 
 def bump(expert_id: int) -> None:
+    """Raise the expert's version. Never fails the order or review write that calls it: with the cache
+    unreachable the kept entry is unreachable too, and MAX_AGE bounds what a lost raise could leave."""
     key = _version_key(expert_id)
     try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, _fresh_version(), None)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, _fresh_version(), None)
+    except Exception:  # noqa: BLE001 - the cache is down; the write goes on
+        logger.warning("dashboard version of expert %s not raised", expert_id, exc_info=True)
 
 
 def bump_now_and_at_commit(expert_id: int | None) -> None:
