@@ -4,6 +4,7 @@ number of aggregate queries whatever the number of orders."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import jdatetime
 from django.core.cache import cache
@@ -14,7 +15,6 @@ from django.utils import timezone
 
 from azmoodegan.persian import to_persian_digits
 
-DUE_SOON_DAYS = 2
 TRUST_TTL = 300
 
 
@@ -22,8 +22,13 @@ JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "
 
 
 def months_back(n: int = 12):
-    tz = timezone.get_current_timezone()
-    today = jdatetime.date.fromgregorian(date=timezone.localdate())
+    return list(_months_back(timezone.localdate(), timezone.get_current_timezone(), n))
+
+
+@functools.lru_cache(maxsize=16)
+def _months_back(today: dt.date, tz, n: int) -> tuple:
+    """The last `n` Jalali months as (start, end, name), oldest first (the same all day: kept per process)."""
+    today = jdatetime.date.fromgregorian(date=today)
     year, month = today.year, today.month
     out = []
     for _ in range(n):
@@ -33,7 +38,7 @@ def months_back(n: int = 12):
         out.append((dt.datetime.combine(start, dt.time(), tz), dt.datetime.combine(end, dt.time(), tz),
                     JALALI_MONTHS[month - 1]))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return list(reversed(out))
+    return tuple(reversed(out))
 
 
 def _earnings_sums(user_id: int, spans) -> list[int]:
@@ -51,17 +56,26 @@ def _earnings_sums(user_id: int, spans) -> list[int]:
     return [int(sums[f"m{i}"] or 0) for i in range(len(spans))]
 
 
-def monthly_earnings(user_id: int, months: int = 12) -> list[dict]:
+def _earnings_key(user_id: int, spans) -> str:
+    return f"home:earnings:{user_id}:{len(spans)}:{spans[-1][0].date().isoformat()}"
+
+
+def monthly_earnings(user_id: int, months: int = 12, *, this_month: int | None = None, spans=None,
+                     past: list[int] | None = None) -> list[dict]:
     """What reached the expert's balance per Jalali month (releases and dispute shares, after
     commission), from the ledger. The ledger is append-only and dated by the database, so past
-    months never change: they are cached until the month turns; this month is read live (one query)."""
-    spans = months_back(months)
-    key = f"home:earnings:{user_id}:{months}:{spans[-1][0].date().isoformat()}"
-    past = cache.get(key)
+    months never change: they are cached until the month turns; this month is read live (one query,
+    or `this_month` when the caller read it already; `past` when the caller read the cache)."""
+    spans = spans or months_back(months)
+    key = _earnings_key(user_id, spans)
+    if past is None:
+        past = cache.get(key)
     if past is None:
         past = _earnings_sums(user_id, spans[:-1])
         cache.set(key, past, 2 * 86400)
-    amounts = [*past, *_earnings_sums(user_id, spans[-1:])]
+    if this_month is None:
+        this_month = _earnings_sums(user_id, spans[-1:])[0]
+    amounts = [*past, this_month]
     return [{"label": label, "amount": amount, "start": start}
             for amount, (start, _end, label) in zip(amounts, spans, strict=True)]
 
@@ -83,59 +97,93 @@ def bar_chart(points: list[dict], *, value="amount", width=640, height=180, fmt=
     return {"bars": bars, "width": width, "height": height, "base": chart_h, "top": top}
 
 
-def expert_dashboard(user) -> dict:
-    from orders.models import Order
+# Everything on the dashboard that is not counted over the expert's orders: small indexed reads,
+# in one statement (services and their ratings, saves, last 30 days' traffic, this month's earnings
+# from the ledger, measured response and on-time figures).
+_LIVE_SQL = """
+SELECT s.n, s.reviews, s.rating_sum, s.rated,
+  (SELECT count(*) FROM home_savedservice v JOIN services_service x ON x.id = v.service_id
+     WHERE x.owner_id = %(user)s) AS saves,
+  (SELECT coalesce(sum(d.views), 0) FROM home_serviceday d WHERE d.owner_id = %(user)s AND d.day >= %(since)s),
+  (SELECT coalesce(sum(d.order_clicks), 0) FROM home_serviceday d WHERE d.owner_id = %(user)s AND d.day >= %(since)s),
+  (SELECT coalesce(sum(l.amount), 0) FROM escrow_leg l
+     JOIN escrow_account a ON a.id = l.account_id JOIN escrow_transfer t ON t.id = l.transfer_id
+     WHERE a.owner_id = %(user)s AND a.kind = %(pending)s AND l.amount > 0 AND t.kind IN (%(release)s, %(split)s)
+       AND t.created_at >= %(start)s AND t.created_at < %(end)s) AS this_month,
+  (SELECT e.response_seconds FROM search_expertstats e WHERE e.expert_id = %(user)s),
+  (SELECT e.on_time_rate FROM search_expertstats e WHERE e.expert_id = %(user)s),
+  (SELECT r.answered_within_day FROM messaging_responsestats r WHERE r.expert_id = %(user)s)
+FROM (SELECT count(*) AS n, coalesce(sum(rating_count), 0) AS reviews,
+             coalesce(sum(rating_avg) FILTER (WHERE rating_count > 0), 0) AS rating_sum,
+             count(*) FILTER (WHERE rating_count > 0) AS rated
+      FROM services_service WHERE owner_id = %(user)s AND revision_of_id IS NULL AND status <> %(deleted)s) s
+"""
+
+
+def _live_figures(user_id: int, since: dt.date, month: tuple) -> dict:
+    from escrow.models import Account, Transfer
     from services.models import Service
 
-    from .models import SavedService, ServiceDay
+    with connection.cursor() as cursor:
+        cursor.execute(_LIVE_SQL, {
+            "user": user_id, "since": since, "start": month[0], "end": month[1],
+            "pending": Account.Kind.USER_PENDING.value, "release": Transfer.Kind.RELEASE.value,
+            "split": Transfer.Kind.SPLIT.value, "deleted": Service.Status.DELETED.value,
+        })
+        (n, reviews, rating_sum, rated, saves, views, clicks, this_month, response_seconds, on_time_rate,
+         answered) = cursor.fetchone()
+    return {"services": {"n": n, "reviews": int(reviews), "rating_sum": rating_sum, "rated": rated},
+            "saves": saves, "views": int(views), "clicks": int(clicks), "this_month": int(this_month),
+            "stats": {"response_seconds": response_seconds, "on_time_rate": on_time_rate},
+            "answered_within_day": answered}
 
-    now = timezone.now()
-    orders = Order.objects.filter(expert_id=user.pk)
-    soon = now + dt.timedelta(days=DUE_SOON_DAYS)
-    working = Q(status__in=Order.WORKING)
-    # One pass over the expert's orders (index order_expert_recent) for every order figure.
-    counts = orders.aggregate(
-        **{f"s_{value}": Count("id", filter=Q(status=value)) for value, _label in Order.Status.choices},
-        due=Count("id", filter=working & Q(due_at__lte=soon)),
-        late=Count("id", filter=working & Q(due_at__lt=now)),
-        recent=Count("id", filter=Q(created_at__gte=now - dt.timedelta(days=30))
-                     & ~Q(status=Order.Status.PENDING_PAYMENT)),
-    )
-    by_status = {value: counts[f"s_{value}"] for value, _label in Order.Status.choices}
-    due_soon = {"n": counts["due"], "late": counts["late"]}
-    earnings = monthly_earnings(user.pk)
-    since = timezone.localdate() - dt.timedelta(days=30)
-    traffic = ServiceDay.objects.filter(owner_id=user.pk, day__gte=since).aggregate(
-        views=Sum("views", default=0), clicks=Sum("order_clicks", default=0))
-    orders_30 = counts["recent"]
-    saves = SavedService.objects.filter(service__owner_id=user.pk).count()
-    services = Service.objects.filter(owner_id=user.pk, revision_of__isnull=True).exclude(
-        status=Service.Status.DELETED).aggregate(
-            n=Count("id"), reviews=Sum("rating_count", default=0),
-            rating_sum=Sum("rating_avg", filter=Q(rating_count__gt=0), default=0),
-            rated=Count("id", filter=Q(rating_count__gt=0)),
-            done=Sum("completed_orders", default=0))
-    stats = _expert_stats(user.pk)
-    views = traffic["views"] or 0
-    clicks = traffic["clicks"] or 0
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def expert_dashboard(user) -> dict:
+    """The dashboard's figures: the counts over the expert's orders and reviews from `home.summary`
+    (kept per expert, raised at every commit that moves one), the rest read live in one statement."""
+    from accounts.models import ExpertProfile
+    from orders.models import Order
+    from reviews.metrics import standing_from
+
+    from . import summary
+
+    spans = months_back(12)
+    kept, cached = summary.figures_with(user.pk, also=[_earnings_key(user.pk, spans)])
+    since = timezone.localdate() - dt.timedelta(days=summary.RECENT_DAYS)
+    live = _live_figures(user.pk, since, spans[-1][:2])
+    earnings = monthly_earnings(user.pk, this_month=live["this_month"], spans=spans,
+                                past=cached.get(_earnings_key(user.pk, spans)))
+    views, clicks, orders_30 = live["views"], live["clicks"], kept["recent"]
+    services = live["services"]
     rating = (services["rating_sum"] / services["rated"]) if services["rated"] else None
-    this_month = earnings[-1]["amount"] if earnings else 0
+    done, cancelled = kept["period_completed"], kept["period_cancelled"]
+    answered = live["answered_within_day"]
+    # The same values as reviews.metrics._period_values (a test keeps them equal).
+    values = {
+        "days_active": (timezone.now() - user.date_joined).days,
+        "completed_orders": kept["by_status"].get(Order.Status.COMPLETED, 0),
+        "rating": (round(kept["period_rating_total"] / kept["period_reviews"], 2)
+                   if kept["period_reviews"] else None),
+        "response_rate": float(answered) if answered is not None else None,
+        "on_time_rate": _pct(kept["period_on_time"], done),
+        "completion_rate": _pct(done, done + cancelled),
+    }
+    profile = getattr(user, "expert_profile", None)
     return {
-        "by_status": [(value, label, by_status.get(value, 0)) for value, label in Order.Status.choices],
-        "due_soon": due_soon["n"], "late": due_soon["late"],
-        "earnings": earnings, "this_month": this_month, "year_total": sum(e["amount"] for e in earnings),
+        "by_status": [(value, label, kept["by_status"].get(value, 0)) for value, label in Order.Status.choices],
+        "due_soon": kept["due"], "late": kept["late"],
+        "earnings": earnings, "this_month": live["this_month"], "year_total": sum(e["amount"] for e in earnings),
         "chart": bar_chart(earnings),
         "views": views, "clicks": clicks, "orders_30": orders_30,
         "click_rate": round(100 * clicks / views, 1) if views else None,
         "conversion": round(100 * orders_30 / views, 1) if views else None,
-        "saves": saves, "services": services, "rating": rating, "stats": stats,
+        "saves": live["saves"], "services": services, "rating": rating, "stats": live["stats"],
+        "standing": standing_from(user.pk, profile.level if profile else ExpertProfile.Level.NEW, values),
     }
-
-
-def _expert_stats(user_id: int):
-    from search.models import ExpertStats
-
-    return ExpertStats.objects.filter(expert_id=user_id).first()
 
 
 def staff_dashboard(days: int = 30) -> dict:

@@ -250,7 +250,11 @@ def standing(expert_id: int, *, now: dt.datetime | None = None) -> Standing:
     now = now or timezone.now()
     values = _period_values([expert_id], now).get(expert_id, {})
     profile = ExpertProfile.objects.filter(user_id=expert_id).only("level").first()
-    level = profile.level if profile else Level.NEW
+    return standing_from(expert_id, profile.level if profile else Level.NEW, values)
+
+
+def standing_from(expert_id: int, level: str, values: dict) -> Standing:
+    """The standing for a level and the period values (the keys of `_period_values`)."""
     index = LEVEL_ORDER.index(Level(level))
     next_level = LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
     return Standing(expert_id=expert_id, level=level, next_level=next_level,

@@ -130,3 +130,28 @@ def in_set(value, values) -> bool:
 def saved_state_one(context, service) -> bool:
     user = context.get("user")
     return bool(user and user.is_authenticated and SavedService.objects.filter(user=user, service=service).exists())
+
+
+@register.simple_tag
+def bar_chart_svg(chart, title, money=False, show_labels=False, testid="chart"):
+    """The server-rendered SVG bar chart of `home.selectors.bar_chart` (built here rather than in a
+    template: one string per bar instead of a template pass per bar)."""
+    from django.utils.html import format_html_join
+
+    from azmoodegan.persian import format_number, format_toman
+
+    fmt = format_toman if money else format_number
+    label_y = chart["height"] - 8
+    bars = format_html_join(
+        "\n  ", '<g><title>{}: {}</title>\n    <rect x="{}" y="{}" width="{}" height="{}" rx="3" '
+        'fill="var(--az-primary, #0f766e)" data-amount="{}"/>\n    {}</g>',
+        ((b["label"], fmt(b["amount"]), b["x"], b["y"], b["w"], b["h"], b["amount"],
+          format_html('<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#64748b">{}</text>',
+                      b["cx"], label_y, b["label"]) if show_labels else "")
+         for b in chart["bars"]),
+    )
+    return format_html(
+        '<figure class="az-chart mb-0" data-testid="{}">\n<svg viewBox="0 0 {} {}" role="img" aria-label="{}" '
+        'preserveAspectRatio="none" class="w-100" style="height: 12rem">\n  <line x1="0" x2="{}" y1="{}" y2="{}" '
+        'stroke="#cbd5e1"/>\n  {}\n</svg>\n<figcaption class="visually-hidden">{}</figcaption>\n</figure>',
+        testid, chart["width"], chart["height"], title, chart["width"], chart["base"], chart["base"], bars, title)
