@@ -27,10 +27,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from azmoodegan.persian import toman_to_rials
+from azmoodegan.persian import format_number, toman_to_rials
 from services.models import Category, Service
 
 from . import selectors
@@ -38,6 +38,7 @@ from .forms import BoardFilterForm
 from .models import BuyerRequest, Offer
 
 PER_PAGE = 20
+SUMMARY_CHARS = 180  # of the description on a card
 BOARD_TTL = 120  # seconds; the key changes every minute anyway
 OFFERED = re.compile(r"<!--az-offered:(\d+)-->")
 
@@ -107,8 +108,11 @@ def render_board(params, category_ids, *, viewer=None) -> str:
     page = selectors.Page(selectors.board(category_ids=shown_ids, viewer=viewer, **filters), params.get("page"),
                           PER_PAGE)
     names = {c.pk: c.name for c in categories}
-    for r in page.object_list:
+    for r in page.object_list:  # the card's words, here rather than in 20 rounds of template tags
         r.category_name = names.get(r.category_id, "")
+        r.summary = r.description if len(r.description) <= SUMMARY_CHARS else r.description[:SUMMARY_CHARS - 1] + "…"
+        r.offers_label = ngettext("%(num)s offer", "%(num)s offers", r.offer_count) % {
+            "num": format_number(r.offer_count)}
     query = params.copy()
     query.pop("page", None)
     return render_to_string("buyer_requests/_board.html", {"form": form, "page": page, "query": query.urlencode()})
