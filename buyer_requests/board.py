@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
@@ -40,6 +41,7 @@ from .models import BuyerRequest, Offer
 PER_PAGE = 20
 SUMMARY_CHARS = 180  # of the description on a card
 BOARD_TTL = 120  # seconds; the key changes every minute anyway
+PARAMS = ("q", "category", "budget", "no_offers", "page")  # BoardFilterForm's fields and the page
 OFFERED = re.compile(r"<!--az-offered:(\d+)-->")
 
 _STATE_SQL = (
@@ -71,9 +73,20 @@ def board_state(user) -> BoardState:
     return BoardState(catalogue or 0, board or 0, bool(own), frozenset(categories))
 
 
-def board_key(request, state: BoardState) -> str:
+def board_params(request) -> QueryDict:
+    """The parameters the board reads, in a fixed order: the board is drawn from these alone, so other
+    parameters (tracking tags, typos) neither make a new cache entry nor end up in the shared links."""
+    params = QueryDict(mutable=True)
+    for name in PARAMS:
+        values = request.GET.getlist(name)[:1]
+        if values:
+            params.setlist(name, values)
+    return params
+
+
+def board_key(request, state: BoardState, params: QueryDict) -> str:
     cats = hashlib.sha256(",".join(map(str, sorted(state.category_ids))).encode()).hexdigest()[:16]
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    path = hashlib.sha256(params.urlencode().encode()).hexdigest()[:32]
     viewer = request.user.pk if state.has_own_open else 0
     minute = int(time.time() // 60)
     return (f"board:{state.board_version}:{state.catalogue_version}:{get_language()}:{minute}:{cats}:{viewer}:"
@@ -83,10 +96,11 @@ def board_key(request, state: BoardState) -> str:
 def board_html(request, state: BoardState) -> str:
     """The board's content for this expert: shared HTML from the cache (or rendered and kept), with
     their own marks put in."""
-    key = board_key(request, state)
+    params = board_params(request)
+    key = board_key(request, state, params)
     html = cache.get(key)
     if html is None:
-        html = render_board(request.GET, state.category_ids, viewer=request.user if state.has_own_open else None)
+        html = render_board(params, state.category_ids, viewer=request.user if state.has_own_open else None)
         cache.set(key, html, BOARD_TTL)
     return fill_offered(html, request.user)
 

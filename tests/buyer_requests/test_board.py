@@ -60,6 +60,18 @@ def board_keys() -> list[bytes]:
     return list(client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*board:*"))
 
 
+def test_other_parameters_share_the_entry_and_stay_out_of_the_links(client, cat):
+    from buyer_requests.board import PER_PAGE
+
+    for i in range(PER_PAGE + 1):
+        public_request(category=cat, title=f"درخواست {i}")
+    client.force_login(expert_in(cat))
+    client.get(URL)
+    html = client.get(URL, {"utm_source": "newsletter"}).content.decode()
+    assert "utm_source" not in html and 'href="?page=2"' in html
+    assert len(board_keys()) == 1
+
+
 def test_a_withdrawn_offer_loses_its_mark(client, cat):
     req = public_request(category=cat)
     ali = expert_in(cat)
