@@ -105,9 +105,13 @@ def _with_token(request, content: bytes, response: HttpResponse) -> HttpResponse
     return response
 
 
+VERSION_FUNCTIONS = ("azmoodegan_catalogue_changed", "buyer_requests_board_changed")
+
+
 def catalogue_constraints() -> list[str]:
     """The deferred triggers that raise the catalogue version at commit (for `SET CONSTRAINTS`):
-    azmoodegan 0002's and those other apps add with the same function (e.g. reviews)."""
+    azmoodegan 0002's and those other apps add with the same function (e.g. reviews), and those of
+    the other versions raised the same way (`VERSION_FUNCTIONS`: the requests board's)."""
     from importlib import import_module
 
     from django.db import connection
@@ -116,7 +120,7 @@ def catalogue_constraints() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT t.tgname FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid"
-            " WHERE p.proname = 'azmoodegan_catalogue_changed' AND t.tgdeferrable"
+            " WHERE p.proname = ANY(%s) AND t.tgdeferrable", [list(VERSION_FUNCTIONS)]
         )
         names += [row[0] for row in cursor.fetchall() if row[0] not in names]
     return names

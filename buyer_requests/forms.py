@@ -75,13 +75,14 @@ class ReasonForm(forms.Form):
 
 
 class BoardFilterForm(forms.Form):
+    """The board's filters. `categories` is the expert's list (already read for the page): the choice
+    is checked against it, so the form makes no query of its own."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
-                                      empty_label=_("All my categories"))
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
     budget = LocalizedIntegerField(label=_("Budget at least (Toman)"), required=False, min_value=0)
     no_offers = forms.BooleanField(label=_("No offers yet"), required=False)
 
-    def __init__(self, *args, categories=None, **kwargs):
+    def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if categories is not None:
-            self.fields["category"].queryset = categories
+        self.fields["category"].choices = [("", _("All my categories"))] + [(c.pk, c.name) for c in categories]

@@ -320,3 +320,22 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert_id} {self.day}"
+
+
+class BoardVersion(models.Model):
+    """One row whose number PostgreSQL raises when a change to the public requests board commits.
+
+    The board's shared HTML (`buyer_requests.board`) is keyed by this number: a request published,
+    approved, hidden, edited, closed, expired or given an offer (its `offer_count` moves) makes every
+    cached board unreachable the moment it commits, whether the change came through the actions, the
+    admin, a bulk load or raw SQL. The triggers are deferred to the commit (migration 0002), like the
+    catalogue version's, so writers of different requests never wait for each other.
+    """
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "buyer_requests_board_version"
+
+    def __str__(self) -> str:
+        return f"board v{self.version}"

@@ -6,7 +6,7 @@ selects every offer with its expert, service and measured statistics in one quer
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,23 +41,25 @@ class Page:
         return iter(self.object_list)
 
 
-def board(*, category_ids: set[int], category=None, budget_min: int | None = None, no_offers: bool = False,
-          q: str = "", viewer=None):
-    """Open, shown public requests in the expert's categories (not their own), newest first."""
+BOARD_FIELDS = ("id", "title", "description", "budget_min", "budget_max", "category_id", "offer_count", "created_at")
+
+
+def board(*, category_ids: set[int], budget_min: int | None = None, no_offers: bool = False, q: str = "",
+          viewer=None):
+    """Open, shown public requests in `category_ids` (not the viewer's own), newest first: the fields a
+    board card shows (the category's name comes from the expert's category list, not a join)."""
     qs = BuyerRequest.objects.filter(kind=BuyerRequest.Kind.PUBLIC, status=R.OPEN,
                                      moderation=BuyerRequest.Moderation.APPROVED, expires_at__gt=timezone.now(),
-                                     category_id__in=category_ids or [0])
+                                     category_id__in=sorted(category_ids) or [0])
     if viewer is not None:
         qs = qs.exclude(buyer=viewer)
-    if category is not None:
-        qs = qs.filter(Q(category=category) | Q(category__parent=category))
     if budget_min:
         qs = qs.filter(budget_max__gte=budget_min)
     if no_offers:
         qs = qs.filter(offer_count=0)
     for token in normalize_text(q).split()[:6]:
         qs = qs.filter(search_text__contains=token)
-    return qs.select_related("category").order_by("-created_at", "-id")
+    return qs.only(*BOARD_FIELDS).order_by("-created_at", "-id")
 
 
 def request_for_user(user, pk: int, *, category_ids: set[int] | None = None) -> BuyerRequest:

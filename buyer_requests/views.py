@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,11 +27,12 @@ from escrow.exceptions import EscrowError
 from messaging.models import Conversation
 from orders import actions as order_actions
 from orders.exceptions import OrderError
-from services.models import Category, Service
+from services.models import Service
 
 from . import actions, selectors
+from . import board as board_cache
 from .exceptions import ContactDetailsWarning, RequestError
-from .forms import BoardFilterForm, CustomRequestForm, OfferForm, PublicRequestForm, ReasonForm
+from .forms import CustomRequestForm, OfferForm, PublicRequestForm, ReasonForm
 from .models import BuyerRequest, Offer, RequestFile
 
 PER_PAGE = 20
@@ -130,24 +132,16 @@ def request_custom(request, expert_id: int):
 
 @login_required
 def board(request):
-    """درخواست‌های خریداران: open public requests in the categories of the expert's published services."""
-    category_ids = actions.expert_category_ids(request.user)
-    categories = Category.objects.filter(pk__in=category_ids or [0]).order_by("position", "name")
-    form = BoardFilterForm(request.GET or None, categories=categories)
-    filters = {}
-    if form.is_bound and form.is_valid():
-        d = form.cleaned_data
-        filters = {"category": d.get("category"), "budget_min": toman_to_rials(d["budget"]) if d.get("budget") else None,
-                   "no_offers": bool(d.get("no_offers")), "q": d.get("q") or ""}
-    qs = selectors.board(category_ids=category_ids, viewer=request.user, **filters)
-    page = selectors.Page(qs, request.GET.get("page"), PER_PAGE)
-    mine = set(Offer.objects.filter(expert=request.user, request_id__in=[r.pk for r in page.object_list])
-               .exclude(status=Offer.Status.WITHDRAWN).values_list("request_id", flat=True)) if page.object_list else set()
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "buyer_requests/board.html", {
-        "form": form, "page": page, "is_expert": bool(category_ids), "mine": mine, "query": query.urlencode(),
-    })
+    """درخواست‌های خریداران: open public requests in the categories of the expert's published services.
+
+    The board's HTML is shared by experts with the same categories and kept until a request changes
+    (`buyer_requests.board`); the expert's own marks are put in on every visit.
+    """
+    state = board_cache.board_state(request.user)
+    if not state.category_ids:
+        return render(request, "buyer_requests/board.html", {"is_expert": False})
+    html = board_cache.board_html(request, state)
+    return render(request, "buyer_requests/board.html", {"is_expert": True, "board_html": mark_safe(html)})  # noqa: S308
 
 
 @login_required

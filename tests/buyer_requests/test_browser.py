@@ -71,6 +71,10 @@ def test_public_request_two_offers_compare_accept_pay(page):
             page.set_viewport_size({"width": 360, "height": 740})
             screenshot(page, "requests-board-mobile")
             page.set_viewport_size({"width": 1280, "height": 900})
+        else:
+            # Sara sees Ali's offer counted at once, and no "you sent an offer" of his.
+            expect(page.get_by_test_id("board-offer-count")).to_have_text("۱ پیشنهاد")
+            expect(page.get_by_test_id("board-offered")).to_have_count(0)
         page.get_by_test_id("board-item").filter(has_text="لوگوی نانوایی سنتی").click()
         if expert == e1:
             screenshot(page, "requests-board-request-expert")
@@ -79,6 +83,12 @@ def test_public_request_two_offers_compare_accept_pay(page):
                    revisions=revisions)
         expect(page.get_by_test_id("offer-price")).to_contain_text(price)
     assert Offer.objects.filter(request=req).count() == 2
+    # Back on the board, Ali sees his own mark (the board's HTML is shared; the mark is his).
+    switch_user(page, e1.email)
+    page.goto("/requests/board/")
+    expect(page.get_by_test_id("board-offer-count")).to_have_text("۲ پیشنهاد")
+    expect(page.get_by_test_id("board-offered")).to_have_text("پیشنهاد فرستاده‌اید")
+    screenshot(page, "requests-board-offered")
 
     # The buyer compares them side by side and accepts Ali's.
     switch_user(page, b.email)
