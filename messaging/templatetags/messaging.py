@@ -53,3 +53,33 @@ def expert_response(user_id):
 
     stats = ResponseStats.objects.filter(expert_id=user_id).first()
     return {"stats": stats}
+
+
+@register.simple_tag(takes_context=True)
+def thread_lines(context, rows):
+    """The message lines of a thread as the signed-in viewer sees them (see messaging/render.py)."""
+    from ..render import messages_html
+
+    return messages_html(rows, viewer=context["request"].user, participant=context.get("participant", False),
+                         other_read_at=context.get("other_read_at"))
+
+
+@register.simple_tag
+def receipt(m, other_read_at):
+    from ..render import receipt_html
+
+    return receipt_html(m, other_read_at)
+
+
+@register.simple_tag(takes_context=True)
+def inbox_rows(context, conversations):
+    from ..render import inbox_rows_html
+
+    return inbox_rows_html(conversations, context["request"].user)
+
+
+@register.simple_tag
+def avatar(person):
+    from ..render import avatar_html
+
+    return avatar_html(person)
