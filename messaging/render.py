@@ -11,6 +11,8 @@ the staff-only "flagged" mark. Nothing here touches the database: attachments co
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.template.defaultfilters import filesizeformat, linebreaksbr, truncatechars
 from django.urls import reverse
 from django.utils import timezone
@@ -104,6 +106,13 @@ def avatar_html(person) -> SafeString:
     return format_html('<span class="az-avatar az-avatar-sm" aria-hidden="true">{}</span>', person.display_name[:1])
 
 
+def _preview(body: str, length: int = 90) -> str:
+    """`truncatechars:90`, without its character-by-character walk for the usual short message."""
+    if len(body) <= length:  # combining marks only make the counted length shorter: never cut
+        return unicodedata.normalize("NFC", body)  # as Truncator returns it
+    return truncatechars(body, length)
+
+
 def inbox_rows_html(rows, viewer) -> SafeString:
     """The inbox rows (`selectors.InboxRow`): the other person, what it is about, the last message, when,
     and the viewer's unread count."""
@@ -117,7 +126,7 @@ def inbox_rows_html(rows, viewer) -> SafeString:
             about = format_html('<i class="bi bi-bag-check" aria-hidden="true"></i> {}', r.order_title)
         else:
             about = escape(r.service_title or "")
-        text = escape(truncatechars(r.last_body, 90)) if r.last_body else file_line
+        text = escape(_preview(r.last_body)) if r.last_body else file_line
         badge = (format_html(' <span class="badge rounded-pill text-bg-danger" data-testid="inbox-unread">{}</span>',
                              fa_digits(r.unread)) if r.unread else "")
         out.append(

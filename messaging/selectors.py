@@ -101,6 +101,38 @@ def conversation_for_user(user, pk: int, *, staff_ok: bool = True) -> Conversati
     return conv
 
 
+def conversation_page(user, pk: int) -> Conversation:
+    """The conversation for its page, in one query: the two people's names and avatars, what it is about,
+    who of the two has blocked the other (`blockers`: their ids), and whether requests or offers were made
+    in it (`has_requests` / `has_offers`, so `{% conversation_offers %}` reads nothing when there are none).
+    404 unless `user` takes part in it or is staff."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import Exists, OuterRef
+
+    from buyer_requests.models import BuyerRequest, Offer
+
+    from .models import Block
+
+    rows = list(
+        Conversation.objects.filter(pk=pk)
+        .select_related("buyer__expert_profile", "expert__expert_profile", "service", "order")
+        .only(*(f.name for f in Conversation._meta.concrete_fields), *_person("buyer"), *_person("expert"),
+              "service__title", "service__slug", "order__title")
+        .annotate(
+            blockers=ArraySubquery(Block.objects.filter(
+                Q(blocker_id=OuterRef("buyer_id"), blocked_id=OuterRef("expert_id"))
+                | Q(blocker_id=OuterRef("expert_id"), blocked_id=OuterRef("buyer_id"))
+            ).values("blocker_id")),
+            has_requests=Exists(BuyerRequest.objects.filter(conversation_id=OuterRef("pk"))),
+            has_offers=Exists(Offer.objects.filter(conversation_id=OuterRef("pk"))),
+        )
+        .order_by()[:1]
+    )
+    if not rows or not (rows[0].has_participant(user) or user.is_staff):
+        raise Http404
+    return rows[0]
+
+
 # A thread line needs neither the staff's flag details nor the order event link.
 _LINE_FIELDS = ("id", "conversation_id", "sender_id", "kind", "body", "attachment_count", "flagged", "created_at")
 
@@ -115,39 +147,6 @@ def attach_files(rows: list) -> list:
     for m in rows:
         m.files = by_message.get(m.pk, [])
     return rows
-
-
-def conversation_page(user, pk: int) -> Conversation:
-    """The conversation for its page, in one query: the two people's names and avatars, what it is about,
-    whether the viewer blocked the other side or was blocked (`blocked_by_viewer` / `blocked_viewer`), and
-    whether requests or offers were made in it (`has_requests` / `has_offers`).
-    404 unless `user` takes part in it or is staff."""
-    from django.db.models import Exists, OuterRef
-
-    from buyer_requests.models import BuyerRequest, Offer
-
-    from .models import Block
-
-    either = {"buyer_id": OuterRef("buyer_id"), "expert_id": OuterRef("expert_id")}
-    conv = (
-        Conversation.objects.filter(pk=pk)
-        .select_related("buyer__expert_profile", "expert__expert_profile", "service", "order")
-        .only(*(f.name for f in Conversation._meta.concrete_fields), *_person("buyer"), *_person("expert"),
-              "service__title", "service__slug", "order__title")
-        .annotate(
-            blocked_by_viewer=Exists(Block.objects.filter(blocker_id=user.pk).filter(
-                Q(blocked_id=either["buyer_id"]) | Q(blocked_id=either["expert_id"]))),
-            blocked_viewer=Exists(Block.objects.filter(blocked_id=user.pk).filter(
-                Q(blocker_id=either["buyer_id"]) | Q(blocker_id=either["expert_id"]))),
-            # For `{% conversation_offers %}`: most conversations have neither, and then it reads nothing.
-            has_requests=Exists(BuyerRequest.objects.filter(conversation_id=OuterRef("pk"))),
-            has_offers=Exists(Offer.objects.filter(conversation_id=OuterRef("pk"))),
-        )
-        .first()
-    )
-    if conv is None or not (conv.has_participant(user) or user.is_staff):
-        raise Http404
-    return conv
 
 
 def _messages(conversation: Conversation):

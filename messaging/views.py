@@ -59,8 +59,8 @@ def _thread_context(request, conv: Conversation, *, form=None, warning=None) -> 
     rows, more = selectors.latest_messages(conv)
     participant = conv.has_participant(user)
     other = conv.other(user) if participant else conv.expert
-    blocked_by_me = participant and conv.order_id is None and conv.blocked_by_viewer
-    blocked_me = participant and conv.order_id is None and conv.blocked_viewer
+    blocked_by_me = participant and conv.order_id is None and user.pk in conv.blockers
+    blocked_me = participant and conv.order_id is None and other.pk in conv.blockers
     return {
         "conv": conv, "other": other, "rows": rows, "more": more, "participant": participant,
         "form": form or MessageForm(), "warning": warning,
