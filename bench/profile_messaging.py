@@ -5,7 +5,7 @@ conversation), signed in as bench/messaging.py's user: median/p95 wall ms, proce
         .venv/bin/python bench/profile_messaging.py [-n 60] [--profile inbox|conversation] [--base]
 
 With --profile, prints where the time of that page goes (cProfile). With --base, also measures a
-signed-in page of almost nothing (the signed-in base overhead: middleware, header, context processors).
+signed-in page that is base.html and nothing else (the base cost every signed-in page pays).
 """
 
 from __future__ import annotations
@@ -42,6 +42,26 @@ def measure(client, path: str, n: int) -> dict:
             "cpu": statistics.median(cpu), "queries": queries}
 
 
+def _add_empty_page() -> None:
+    """A page that is base.html and nothing else, at /__empty__/ (this process only): the signed-in base
+    cost (middleware, session, user, header, context processors) that every signed-in page pays."""
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.urls import clear_url_caches, path
+
+    from azmoodegan import urls
+
+    template = engines["django"].from_string('{% extends "base.html" %}')
+
+    @login_required
+    def empty(request):
+        return HttpResponse(template.render({}, request))
+
+    urls.urlpatterns.append(path("__empty__/", empty))
+    clear_url_caches()
+
+
 def main(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=60)
@@ -62,7 +82,8 @@ def main(argv):
     user, pages = prepare()
     pages = {"inbox": pages["messaging_inbox"], "conversation": pages["messaging_conversation"]}
     if args.base:
-        pages["base (notifications settings)"] = "/notifications/settings/"
+        _add_empty_page()
+        pages["base (empty signed-in page)"] = "/__empty__/"
     client = Client()
     client.force_login(user)
     if args.sql:
