@@ -150,3 +150,33 @@ def test_conversation_queries_do_not_grow_with_messages_or_files(client, django_
         page = _page(client, conv.get_absolute_url())
     assert page.count('data-testid="attachment"') == 2
     assert page.count('data-testid="message"') == min(n + 1, 30)
+
+
+def test_two_users_share_the_compiled_queries_and_see_only_their_own(client):
+    """The inbox and thread SQL is built once per process and run with each viewer's ids."""
+    a, b = conversation(messages=2), conversation(messages=3)
+    actions.message_send(a, a.expert, "فقط برای الف")
+    actions.message_send(b, b.expert, "فقط برای ب")
+    for conv, mine, theirs in ((a, "فقط برای الف", "فقط برای ب"), (b, "فقط برای ب", "فقط برای الف")):
+        client.force_login(conv.buyer)
+        inbox = _page(client, reverse("messaging:inbox"))
+        assert inbox.count('data-testid="inbox-row"') == 1 and mine in inbox and theirs not in inbox
+        page = _page(client, conv.get_absolute_url())
+        assert mine in page and theirs not in page
+        other = b if conv is a else a
+        assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_compiled_values_match_the_orm_for_every_id():
+    from messaging.compiled import CompiledValues
+
+    convs = [conversation(messages=n) for n in (1, 2, 3)]
+    query = CompiledValues(
+        lambda conv_id: Message.objects.filter(conversation_id=conv_id).order_by("-id").values("id", "body"), 1)
+    for conv in convs + convs[::-1]:
+        assert query.rows(conv.pk) == list(
+            Message.objects.filter(conversation_id=conv.pk).order_by("-id").values("id", "body"))
+    with pytest.raises(TypeError):
+        query.rows(str(convs[0].pk))
+    with pytest.raises(ValueError):  # an argument the SQL does not use cannot be filled in
+        CompiledValues(lambda conv_id: Message.objects.values("id"), 1).rows(1)
