@@ -83,3 +83,26 @@ def avatar(person):
     from ..render import avatar_html
 
     return avatar_html(person)
+
+
+_UNBOUND_FIELDS: dict = {}
+
+
+@register.simple_tag
+def composer_field(form, name: str):
+    """A composer field's widget (styled, unless hidden). An empty composer (most page views) is the same HTML for everyone
+    in a language, so it is rendered once per process and language; a submitted one is always rendered."""
+    from django.utils.translation import get_language
+
+    from azmoodegan.templatetags.forms import styled
+
+    def render(field):
+        return str(field) if field.is_hidden else styled(field)
+
+    if form.is_bound:
+        return render(form[name])
+    key = (type(form), name, get_language())
+    html = _UNBOUND_FIELDS.get(key)
+    if html is None:
+        html = _UNBOUND_FIELDS[key] = render(form[name])
+    return html
