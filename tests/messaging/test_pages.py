@@ -180,3 +180,13 @@ def test_compiled_values_match_the_orm_for_every_id():
         query.rows(str(convs[0].pk))
     with pytest.raises(ValueError):  # an argument the SQL does not use cannot be filled in
         CompiledValues(lambda conv_id: Message.objects.values("id"), 1).rows(1)
+
+
+def test_huge_ids_in_paging_and_polling_urls_are_no_server_error(client):
+    conv = conversation(messages=3)
+    client.force_login(conv.buyer)
+    huge = "9" * 30
+    older = client.get(reverse("messaging:older", args=[conv.pk]) + f"?before={huge}")
+    assert older.status_code == 200 and older.content.decode().count('data-testid="message"') == 3
+    poll = client.get(reverse("messaging:poll", args=[conv.pk]) + f"?after={huge}&r=x")
+    assert poll.status_code in (200, 204)
