@@ -381,11 +381,25 @@ def _pick_service(expert, service, category_ids: set[int] | None = None):
     return found
 
 
+def _check_offer_contact(title: str, description: str, confirm_contact: bool) -> list[str]:
+    """Contact details in an offer are treated as in a message: a warning first; sent anyway, flagged for staff."""
+    detection = detect(f"{title}\n{description}")
+    if detection.flagged and not confirm_contact:
+        raise ContactDetailsWarning(detection)
+    return list(detection.kinds)
+
+
 def offer_send(*, expert, title: str, description: str, price: int, delivery_days: int, revisions: int,
-               expiry_days: int, request: BuyerRequest | None = None, conversation=None, service=None) -> Offer:
-    """An expert answers a request (public or custom) with an offer, or sends one inside a conversation."""
+               expiry_days: int, request: BuyerRequest | None = None, conversation=None, service=None,
+               confirm_contact: bool = False) -> Offer:
+    """An expert answers a request (public or custom) with an offer, or sends one inside a conversation.
+
+    Raises `ContactDetailsWarning` if the text seems to share contact details and the expert has not
+    confirmed; with `confirm_contact` the offer is sent with `flag_kinds` set (the staff queue).
+    """
     title, description = _check_terms(title=title, description=description, price=price,
                                       delivery_days=delivery_days, revisions=revisions, expiry_days=expiry_days)
+    flag_kinds = _check_offer_contact(title, description, confirm_contact)
     with transaction.atomic():
         if request is not None:
             req = _lock_request(request.pk)
@@ -420,6 +434,7 @@ def offer_send(*, expert, title: str, description: str, price: int, delivery_day
                     request=req, expert=expert, buyer=buyer, service=service, conversation=conversation,
                     title=title, description=description, price=price, delivery_days=delivery_days,
                     revisions=revisions, expires_at=timezone.now() + dt.timedelta(days=expiry_days),
+                    flag_kinds=flag_kinds,
                 )
         except IntegrityError:
             raise RequestError(_("You have already sent an offer on this request; you can edit it."),
@@ -452,7 +467,7 @@ def _lock_offer(offer_id: int) -> tuple[BuyerRequest | None, Offer]:
 
 @transaction.atomic
 def offer_update(*, offer_id: int, expert, title: str, description: str, price: int, delivery_days: int,
-                 revisions: int, expiry_days: int) -> Offer:
+                 revisions: int, expiry_days: int, confirm_contact: bool = False) -> Offer:
     req, offer = _lock_offer(offer_id)
     if offer.expert_id != expert.pk:
         raise RequestError(_("This offer was not found."), code="not_found")
@@ -462,6 +477,9 @@ def offer_update(*, offer_id: int, expert, title: str, description: str, price: 
         _ensure_open(req)
     title, description = _check_terms(title=title, description=description, price=price,
                                       delivery_days=delivery_days, revisions=revisions, expiry_days=expiry_days)
+    found = _check_offer_contact(title, description, confirm_contact)
+    # What the buyer was once shown stays in the staff queue, even if edited away afterwards.
+    offer.flag_kinds = sorted(set(offer.flag_kinds or []) | set(found))
     changes = []
     for field, value in (("title", title), ("description", description), ("price", price),
                          ("delivery_days", delivery_days), ("revisions", revisions)):

@@ -81,16 +81,40 @@ class BuyerRequestAdmin(admin.ModelAdmin):
             messages.error(request, exc.message)
 
 
+class OfferFlaggedFilter(admin.SimpleListFilter):
+    title = _("review queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("flagged", _("Contact details found"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "flagged":
+            return queryset.exclude(flag_kinds=[])
+        return queryset
+
+
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
-    list_display = ("title", "expert", "buyer", "request", "price", "status", "hidden", "created_at")
-    list_filter = ("status", "hidden")
+    list_display = ("title", "expert", "buyer", "request", "price", "status", "hidden", "flag_kinds", "created_at")
+    list_filter = (OfferFlaggedFilter, "status", "hidden")
     search_fields = ("title", "expert__email", "buyer__email")
     list_select_related = ("expert", "buyer", "request")
     inlines = [OfferEventInline]
-    fields = ("request", "expert", "buyer", "service", "title", "description", "price", "delivery_days",
-              "revisions", "expires_at", "status", "order", "hidden", "hidden_reason")
+    fields = ("request", "expert", "buyer", "service", "title", "text_marked", "price", "delivery_days",
+              "revisions", "expires_at", "status", "order", "flag_kinds", "hidden", "hidden_reason")
     readonly_fields = tuple(f for f in fields if f not in ("hidden", "hidden_reason"))
+
+    @admin.display(description=_("description"))
+    def text_marked(self, obj):
+        """The description with what the contact detector matched marked (as in flagged messages)."""
+        from messaging.admin import highlighted_text
+        from messaging.contact import detect
+
+        return highlighted_text(obj.description, detect(obj.description).spans)
+
+    class Media:
+        css = {"all": ("css/messaging.css",)}
 
     def has_add_permission(self, request):
         return False

@@ -62,6 +62,7 @@ class OfferForm(forms.Form):
     revisions = LocalizedIntegerField(label=_("Revisions"), initial="۱")
     expiry_days = LocalizedIntegerField(label=_("Valid for (days)"), initial="۷",
                                         help_text=_("Between 1 and 14 days."))
+    confirm_contact = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, services=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -243,6 +243,8 @@ class Offer(StatusMachine, models.Model):
     viewed_at = models.DateTimeField(_("seen by the buyer"), null=True, blank=True)
     hidden = models.BooleanField(_("hidden by staff"), default=False)
     hidden_reason = models.TextField(_("why it was hidden"), blank=True)
+    # Off-platform contact found in the title or description, sent anyway after the warning (for staff).
+    flag_kinds = models.JSONField(_("contact details found"), default=list, blank=True)
     order = models.OneToOneField("orders.Order", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="offer", verbose_name=_("order"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

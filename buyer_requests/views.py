@@ -57,6 +57,7 @@ def _offer_kwargs(form) -> dict:
     return {
         "title": d["title"], "description": d["description"], "price": toman_to_rials(d["price"]),
         "delivery_days": d["delivery_days"], "revisions": d["revisions"], "expiry_days": d["expiry_days"],
+        "confirm_contact": bool(d.get("confirm_contact")),
     }
 
 
@@ -176,20 +177,24 @@ def offer_create(request, pk: int):
         raise Http404
     services = _published_services(request.user)
     form = OfferForm(request.POST, services=services)
+    warned = False
     if form.is_valid():
         try:
             offer = actions.offer_send(expert=request.user, request=req, service=form.cleaned_data.get("service"),
                                        **_offer_kwargs(form))
+        except ContactDetailsWarning as exc:
+            _contact_warning(form, exc)
+            warned = True
         except RequestError as exc:
             _add_error(form, exc)
         else:
             messages.success(request, _("Your offer was sent."))
             return redirect(offer)
     return render(request, "buyer_requests/request_detail.html", {
-        "req": req, "is_buyer": False, "offer_form": form, "my_offer": None,
+        "req": req, "is_buyer": False, "offer_form": form, "my_offer": None, "offer_warned": warned,
         "can_decline": req.kind == BuyerRequest.Kind.CUSTOM and req.expert_id == request.user.pk,
         "decline_form": ReasonForm(),
-    }, status=400)
+    }, status=200 if warned else 400)
 
 
 def _act(request, action, success: str, target):
@@ -295,14 +300,18 @@ def offer_edit(request, pk: int):
                "delivery_days": to_persian_digits(offer.delivery_days), "revisions": to_persian_digits(offer.revisions),
                "expiry_days": to_persian_digits(max(1, min(14, offer.days_left or 1)))}
     form = OfferForm(request.POST or None, initial=initial)
+    warned = False
     if request.method == "POST" and form.is_valid():
         try:
             actions.offer_update(offer_id=offer.pk, expert=request.user, **_offer_kwargs(form))
             messages.success(request, _("Your offer was updated."))
             return redirect(offer)
+        except ContactDetailsWarning as exc:
+            _contact_warning(form, exc)
+            warned = True
         except RequestError as exc:
             _add_error(form, exc)
-    return render(request, "buyer_requests/offer_form.html", {"form": form, "offer": offer})
+    return render(request, "buyer_requests/offer_form.html", {"form": form, "offer": offer, "warned": warned})
 
 
 @login_required
@@ -381,16 +390,21 @@ def conversation_offer(request, conversation_id: int):
     services = _published_services(request.user)
     form = OfferForm(request.POST or None, services=services,
                      initial={"service": conversation.service_id} if conversation.service_id else None)
+    warned = False
     if request.method == "POST" and form.is_valid():
         try:
             offer = actions.offer_send(expert=request.user, conversation=conversation,
                                        service=form.cleaned_data.get("service"), **_offer_kwargs(form))
+        except ContactDetailsWarning as exc:
+            _contact_warning(form, exc)
+            warned = True
         except RequestError as exc:
             _add_error(form, exc)
         else:
             messages.success(request, _("Your offer was sent."))
             return redirect(offer)
-    return render(request, "buyer_requests/offer_form.html", {"form": form, "conversation": conversation})
+    return render(request, "buyer_requests/offer_form.html", {"form": form, "conversation": conversation,
+                                                              "warned": warned})
 
 
 @login_required

@@ -8,7 +8,12 @@ from .models import Attachment, Block, Conversation, Message, Report, ResponseSt
 
 def highlighted(message: Message) -> str:
     """The message text with the detector's matched parts marked."""
-    body, spans, parts, pos = message.body, message.flag_spans or [], [], 0
+    return highlighted_text(message.body, message.flag_spans or [])
+
+
+def highlighted_text(body: str, spans) -> str:
+    """`body` with the character spans [start, end) marked (escaped everywhere)."""
+    parts, pos = [], 0
     for start, end in sorted(spans):
         start, end = max(start, pos), min(end, len(body))
         if start >= end:

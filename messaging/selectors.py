@@ -2,22 +2,126 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import Http404
 
+from .compiled import CompiledValues, instance
 from .models import Attachment, Conversation, Message
 
 PAGE = 30
 INBOX_PAGE = 30
 
 
-def inbox(user):
-    """The user's conversations with at least one message, latest activity first (a queryset to paginate)."""
-    return (
-        Conversation.objects.filter(Q(buyer=user) | Q(expert=user), last_message__isnull=False)
-        .select_related("buyer__expert_profile", "expert__expert_profile", "last_message", "service", "order")
-        .order_by("-last_activity_at", "-id")
-    )
+# What an inbox row and a thread header show of a person: the name (profile name, full name or e-mail),
+# the avatar and the profile's link. A profile has much more (a bio, skills, a Sheba...): not read here.
+PERSON_FIELDS = ("first_name", "last_name", "email")
+PROFILE_FIELDS = ("user", "display_name", "avatar")
+
+
+def _person_columns(prefix: str = "") -> list[str]:
+    """The values columns of a person (`prefix` "buyer__", "expert__", or "" on the user model itself)."""
+    return [f"{prefix}id", *(f"{prefix}{f}" for f in PERSON_FIELDS), f"{prefix}expert_profile__id",
+            *(f"{prefix}expert_profile__{f}" for f in PROFILE_FIELDS)]
+
+
+def _person(row: dict, prefix: str = ""):
+    """The user of a values row, with their profile (or None) cached as `select_related` would."""
+    from accounts.models import ExpertProfile
+
+    User = get_user_model()
+    user = instance(User, row, prefix, PERSON_FIELDS)
+    profile = instance(ExpertProfile, row, f"{prefix}expert_profile__", PROFILE_FIELDS)
+    User.expert_profile.related.set_cached_value(user, profile)  # None too: "no profile" needs no query
+    if profile is not None:
+        ExpertProfile.user.field.set_cached_value(profile, user)
+    return user
+
+
+class Page:
+    """One page of a list without counting it: `per_page + 1` rows say whether a next page exists."""
+
+    def __init__(self, rows: list, number: int, per_page: int):
+        self.number = number
+        self.object_list = rows[:per_page]
+        self.has_next = len(rows) > per_page
+        self.has_previous = number > 1
+        self.has_other_pages = self.has_next or self.has_previous
+        self.next_page_number, self.previous_page_number = number + 1, number - 1
+
+
+@dataclass(slots=True)
+class InboxRow:
+    """What one inbox row shows, for the viewer: the other person, what it is about, the last message."""
+
+    pk: int
+    other: object
+    order_id: int | None
+    order_title: str | None
+    service_title: str | None
+    last_body: str
+    mine: bool
+    unread: int
+    last_activity_at: object
+
+
+_ORDER = ("-last_activity_at", "-id")
+_INBOX_COLUMNS = ("id", "buyer_id", "expert_id", "order_id", "last_activity_at", "buyer_unread", "expert_unread",
+                  "last_message__body", "last_message__sender_id", "service__title", "order__title")
+
+
+@lru_cache(maxsize=16)
+def _inbox_query(number: int) -> CompiledValues:
+    """Page `number` of a user's inbox, as one query. The page's ids come from the two per-side indexes
+    (`conv_buyer_recent`, `conv_expert_recent`), each read only as far as the page, then merged and cut:
+    no count of all conversations and no sort of all of them."""
+    start, end = (number - 1) * INBOX_PAGE, number * INBOX_PAGE + 1
+
+    def build(user_id):
+        mine = Conversation.objects.filter(last_message__isnull=False).order_by(*_ORDER)
+        page_ids = (mine.filter(buyer_id=user_id).values("id")[:end]
+                    .union(mine.filter(expert_id=user_id).values("id")[:end], all=True))
+        return Conversation.objects.filter(pk__in=page_ids).order_by(*_ORDER)[start:end].values(*_INBOX_COLUMNS)
+
+    return CompiledValues(build, 1)
+
+
+@lru_cache(maxsize=64)
+def _people_query(count: int) -> CompiledValues:
+    """`count` people by id, with what `_person` needs (one compiled query for each number of people)."""
+    return CompiledValues(lambda *ids: get_user_model().objects.filter(pk__in=ids).values(*_person_columns()), count)
+
+
+def people(ids) -> dict:
+    """{id: user} with names, avatars and profile links (as `_person` makes them), in one query."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    return {r["id"]: _person(r) for r in _people_query(len(ids)).rows(*ids)}
+
+
+def inbox_page(user, number) -> Page:
+    """A page of the user's conversations with at least one message, latest activity first, in two queries:
+    the rows (the last message, the service or order title with each), then the other people in them."""
+    try:
+        number = max(1, min(int(number or 1), 1000))
+    except (TypeError, ValueError):
+        number = 1
+    rows = _inbox_query(number).rows(user.pk)
+    others = people(r["expert_id"] if r["buyer_id"] == user.pk else r["buyer_id"] for r in rows)
+    out = []
+    for r in rows:
+        as_buyer = r["buyer_id"] == user.pk
+        out.append(InboxRow(
+            pk=r["id"], other=others[r["expert_id"] if as_buyer else r["buyer_id"]], order_id=r["order_id"],
+            order_title=r["order__title"], service_title=r["service__title"], last_body=r["last_message__body"],
+            mine=r["last_message__sender_id"] == user.pk, unread=r["buyer_unread"] if as_buyer else r["expert_unread"],
+            last_activity_at=r["last_activity_at"],
+        ))
+    return Page(out, number, INBOX_PAGE)
 
 
 def conversation_for_user(user, pk: int, *, staff_ok: bool = True) -> Conversation:
@@ -31,26 +135,107 @@ def conversation_for_user(user, pk: int, *, staff_ok: bool = True) -> Conversati
     return conv
 
 
-def _messages(conversation: Conversation):
-    return Message.objects.filter(conversation=conversation).prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+def _conversation_page_build(pk):
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import Exists, OuterRef
+
+    from buyer_requests.models import BuyerRequest, Offer
+
+    from .models import Block
+
+    return (
+        Conversation.objects.filter(pk=pk)
+        .annotate(
+            blockers=ArraySubquery(Block.objects.filter(
+                Q(blocker_id=OuterRef("buyer_id"), blocked_id=OuterRef("expert_id"))
+                | Q(blocker_id=OuterRef("expert_id"), blocked_id=OuterRef("buyer_id"))
+            ).values("blocker_id")),
+            has_requests=Exists(BuyerRequest.objects.filter(conversation_id=OuterRef("pk"))),
+            has_offers=Exists(Offer.objects.filter(conversation_id=OuterRef("pk"))),
+        )
+        .order_by()
+        .values(*(f.attname for f in Conversation._meta.concrete_fields), *_person_columns("buyer__"),
+                *_person_columns("expert__"), "service__id", "service__title", "service__slug", "order__id",
+                "order__title", "blockers", "has_requests", "has_offers")
     )
+
+
+_conversation_page_query = CompiledValues(_conversation_page_build, 1)
+
+
+def conversation_page(user, pk: int) -> Conversation:
+    """The conversation for its page, in one query: the two people's names and avatars, what it is about,
+    who of the two has blocked the other (`blockers`: their ids), and whether requests or offers were made
+    in it (`has_requests` / `has_offers`, so `{% conversation_offers %}` reads nothing when there are none).
+    404 unless `user` takes part in it or is staff."""
+    from orders.models import Order
+    from services.models import Service
+
+    rows = _conversation_page_query.rows(pk)
+    if not rows:
+        raise Http404
+    row = rows[0]
+    local = [f.attname for f in Conversation._meta.concrete_fields]
+    conv = Conversation.from_db("default", local, [row[n] for n in local])
+    if not (conv.has_participant(user) or user.is_staff):
+        raise Http404
+    for side in ("buyer", "expert"):
+        Conversation._meta.get_field(side).set_cached_value(conv, _person(row, f"{side}__"))
+    Conversation._meta.get_field("service").set_cached_value(conv, instance(Service, row, "service__", ("title", "slug")))
+    Conversation._meta.get_field("order").set_cached_value(conv, instance(Order, row, "order__", ("title",)))
+    conv.blockers, conv.has_requests, conv.has_offers = row["blockers"], row["has_requests"], row["has_offers"]
+    return conv
+
+
+# A thread line needs neither the staff's flag details nor the order event link.
+_LINE_FIELDS = ("id", "conversation_id", "sender_id", "kind", "body", "attachment_count", "flagged", "created_at")
+
+
+def attach_files(rows: list) -> list:
+    """Set `m.files` on each message: its attachments, in one query, and only if any message has some."""
+    with_files = [m.pk for m in rows if m.attachment_count]
+    by_message: dict[int, list] = {}
+    if with_files:
+        for a in Attachment.objects.filter(message_id__in=with_files).order_by("id"):
+            by_message.setdefault(a.message_id, []).append(a)
+    for m in rows:
+        m.files = by_message.get(m.pk, [])
+    return rows
+
+
+@lru_cache(maxsize=16)
+def _lines_query(direction: str, limit: int) -> CompiledValues:
+    """Thread lines of one conversation: the latest `limit`, those before an id, or those after one."""
+    def build(conversation_id, *edge):
+        qs = Message.objects.filter(conversation_id=conversation_id)
+        if direction == "before":
+            qs = qs.filter(pk__lt=edge[0])
+        elif direction == "after":
+            qs = qs.filter(pk__gt=edge[0])
+        return qs.order_by("id" if direction == "after" else "-id")[:limit].values(*_LINE_FIELDS)
+
+    return CompiledValues(build, 1 if direction == "latest" else 2)
+
+
+def _lines(direction: str, limit: int, *ids: int) -> list:
+    return [Message.from_db("default", _LINE_FIELDS, [r[f] for f in _LINE_FIELDS])
+            for r in _lines_query(direction, limit).rows(*ids)]
 
 
 def latest_messages(conversation: Conversation, *, before: int | None = None, limit: int = PAGE) -> tuple[list, bool]:
     """The `limit` messages before id `before` (or the latest), oldest first, and whether older ones exist."""
-    qs = _messages(conversation)
     if before:
-        qs = qs.filter(pk__lt=before)
-    rows = list(qs.order_by("-id")[: limit + 1])
+        rows = _lines("before", limit + 1, conversation.pk, int(before))
+    else:
+        rows = _lines("latest", limit + 1, conversation.pk)
     more = len(rows) > limit
     rows = rows[:limit]
     rows.reverse()
-    return rows, more
+    return attach_files(rows), more
 
 
 def messages_after(conversation: Conversation, after: int, limit: int = 100) -> list:
-    return list(_messages(conversation).filter(pk__gt=after).order_by("id")[:limit])
+    return attach_files(_lines("after", limit, conversation.pk, int(after)))
 
 
 def message_for_user(user, pk: int) -> Message:

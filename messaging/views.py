@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from services.models import Service
 from . import actions, cache, selectors
 from .exceptions import ContactWarning, MessagingError
 from .forms import MessageForm, ReportForm
-from .models import Block, Conversation
+from .models import Conversation
 
 User = get_user_model()
 POLL_MS = 4000  # every 4 s while the conversation is open (paused by htmx when the tab is hidden)
@@ -34,13 +33,8 @@ def _back(request, default="/"):
 
 @login_required
 def inbox(request):
-    page = Paginator(selectors.inbox(request.user), selectors.INBOX_PAGE).get_page(request.GET.get("page"))
-    rows = [
-        {"c": c, "other": c.other(request.user), "unread": c.unread_for(request.user),
-         "mine": c.last_message.sender_id == request.user.pk}
-        for c in page.object_list
-    ]
-    return render(request, "messaging/inbox.html", {"page": page, "rows": rows})
+    page = selectors.inbox_page(request.user, request.GET.get("page"))
+    return render(request, "messaging/inbox.html", {"page": page, "rows": page.object_list})
 
 
 @login_required
@@ -60,15 +54,13 @@ def start(request, user_id: int):
 
 
 def _thread_context(request, conv: Conversation, *, form=None, warning=None) -> dict:
+    """What the conversation page shows; `conv` comes from `selectors.conversation_page` (block states on it)."""
     user = request.user
     rows, more = selectors.latest_messages(conv)
     participant = conv.has_participant(user)
     other = conv.other(user) if participant else conv.expert
-    blocked_by_me = blocked_me = False
-    if participant and conv.order_id is None:
-        pairs = set(Block.objects.filter(blocker_id__in=(user.pk, other.pk), blocked_id__in=(user.pk, other.pk))
-                    .values_list("blocker_id", flat=True))
-        blocked_by_me, blocked_me = user.pk in pairs, other.pk in pairs
+    blocked_by_me = participant and conv.order_id is None and user.pk in conv.blockers
+    blocked_me = participant and conv.order_id is None and other.pk in conv.blockers
     return {
         "conv": conv, "other": other, "rows": rows, "more": more, "participant": participant,
         "form": form or MessageForm(), "warning": warning,
@@ -82,7 +74,7 @@ def _thread_context(request, conv: Conversation, *, form=None, warning=None) -> 
 @login_required
 @require_GET
 def conversation(request, pk: int):
-    conv = selectors.conversation_for_user(request.user, pk)
+    conv = selectors.conversation_page(request.user, pk)
     if conv.has_participant(request.user):
         actions.mark_read(conv, request.user)
     return render(request, "messaging/conversation.html", _thread_context(request, conv))
@@ -124,7 +116,7 @@ def send(request, pk: int):
                                                                "participant": True})
         response.status_code = 200
         return response
-    ctx = _thread_context(request, conv, form=form, warning=warning)
+    ctx = _thread_context(request, selectors.conversation_page(request.user, pk), form=form, warning=warning)
     return render(request, "messaging/conversation.html", ctx, status=200 if warning else 400)
 
 

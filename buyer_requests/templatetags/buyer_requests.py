@@ -32,14 +32,16 @@ def rating(value) -> str:
 
 @register.inclusion_tag("buyer_requests/_conversation_offers.html", takes_context=True)
 def conversation_offers(context, conv):
-    """The requests and offers of a conversation (two queries), and the expert's "send an offer" button."""
+    """The requests and offers of a conversation (up to two queries), and the expert's "send an offer" button."""
     from buyer_requests.models import BuyerRequest, Offer
 
     user = context["request"].user
     if conv.order_id:
         return {"show": False}
-    requests = list(BuyerRequest.objects.filter(conversation=conv).order_by("-created_at")[:5])
-    offers = list(Offer.objects.filter(conversation=conv).exclude(status=Offer.Status.WITHDRAWN)
-                  .order_by("-created_at")[:5])
+    # The conversation page's query says whether there are any (`has_requests` / `has_offers`): none, no query.
+    requests = (list(BuyerRequest.objects.filter(conversation=conv).order_by("-created_at")[:5])
+                if getattr(conv, "has_requests", True) else [])
+    offers = (list(Offer.objects.filter(conversation=conv).exclude(status=Offer.Status.WITHDRAWN)
+                   .order_by("-created_at")[:5]) if getattr(conv, "has_offers", True) else [])
     return {"show": True, "conv": conv, "requests": requests, "offers": offers,
             "is_expert": user.pk == conv.expert_id, "is_buyer": user.pk == conv.buyer_id}

@@ -53,3 +53,56 @@ def expert_response(user_id):
 
     stats = ResponseStats.objects.filter(expert_id=user_id).first()
     return {"stats": stats}
+
+
+@register.simple_tag(takes_context=True)
+def thread_lines(context, rows):
+    """The message lines of a thread as the signed-in viewer sees them (see messaging/render.py)."""
+    from ..render import messages_html
+
+    return messages_html(rows, viewer=context["request"].user, participant=context.get("participant", False),
+                         other_read_at=context.get("other_read_at"))
+
+
+@register.simple_tag
+def receipt(m, other_read_at):
+    from ..render import receipt_html
+
+    return receipt_html(m, other_read_at)
+
+
+@register.simple_tag(takes_context=True)
+def inbox_rows(context, conversations):
+    from ..render import inbox_rows_html
+
+    return inbox_rows_html(conversations, context["request"].user)
+
+
+@register.simple_tag
+def avatar(person):
+    from ..render import avatar_html
+
+    return avatar_html(person)
+
+
+_UNBOUND_FIELDS: dict = {}
+
+
+@register.simple_tag
+def composer_field(form, name: str):
+    """A composer field's widget (styled, unless hidden). An empty composer (most page views) is the same HTML for everyone
+    in a language, so it is rendered once per process and language; a submitted one is always rendered."""
+    from django.utils.translation import get_language
+
+    from azmoodegan.templatetags.forms import styled
+
+    def render(field):
+        return str(field) if field.is_hidden else styled(field)
+
+    if form.is_bound:
+        return render(form[name])
+    key = (type(form), name, get_language())
+    html = _UNBOUND_FIELDS.get(key)
+    if html is None:
+        html = _UNBOUND_FIELDS[key] = render(form[name])
+    return html
