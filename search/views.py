@@ -391,3 +391,8 @@ def ceiling(request):
     """A constant response through the whole middleware stack: the benchmark's ceiling."""
     return HttpResponse(b"ok", content_type="text/plain")
 
+
+
+def floor(request):
+    """The site's page shell with nothing in it (base.html): the floor of every rendered page."""
+    return render(request, "base.html")
