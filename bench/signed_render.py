@@ -64,6 +64,7 @@ def main(argv):
             assert response.status_code == 200, (name, path, response.status_code)
         with CaptureQueriesContext(connection) as ctx:
             client.get(path)
+        queries = len(ctx.captured_queries)  # read now: the log is cleared by the next requests
         walls, cpus = [], []
         for _ in range(args.n):
             c0, w0 = time.process_time(), time.perf_counter()
@@ -73,7 +74,7 @@ def main(argv):
         walls.sort()
         p95 = walls[max(0, int(len(walls) * 0.95) - 1)]
         print(f"{name:<24} {statistics.median(walls):>7.1f} {p95:>7.1f} {statistics.median(cpus):>7.1f} "
-              f"{len(ctx.captured_queries):>8}", flush=True)
+              f"{queries:>8}", flush=True)
     if args.profile:
         client, path = pages[args.profile]
         profiler = cProfile.Profile()
