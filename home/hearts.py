@@ -49,19 +49,39 @@ def fill_markers(request, args: list[str]) -> dict[str, str]:
         return dict.fromkeys(args, "")
     from azmoodegan.shared import PK_STANDIN, csrf_input, stamp
 
-    from .templatetags.home_tags import saved_state
-
     services = [SimpleNamespace(pk=int(pk), owner_id=int(owner)) for pk, owner in (a.split(":") for a in args)]
-    saved = saved_state({"user": user, "request": request}, services)
+    own = [s for s in services if s.owner_id == user.pk]
+    counts = {}
+    if own:  # an expert looking at a page with their own services: how many saved each (rare)
+        from .templatetags.home_tags import saved_state
+
+        counts = saved_state({"user": user, "request": request}, own)["counts"]
+    saved = saved_ids(user.pk, [s.pk for s in services if s.owner_id != user.pk])
     field, next_url = csrf_input(), request.get_full_path()
     drawn = {state: heart_html(PK_STANDIN, state, csrf_input=field, next_url=next_url) for state in (False, True)}
     out = {}
     for arg, service in zip(args, services, strict=True):
         if service.owner_id == user.pk:
-            out[arg] = render_to_string("home/_saved_count.html", {"n": saved["counts"].get(service.pk, 0)})
+            out[arg] = render_to_string("home/_saved_count.html", {"n": counts.get(service.pk, 0)})
         else:
-            out[arg] = stamp(drawn[service.pk in saved["ids"]], service.pk)
+            out[arg] = stamp(drawn[service.pk in saved], service.pk)
     return out
+
+
+def saved_ids(user_id: int, service_ids: list[int]) -> set[int]:
+    """Which of `service_ids` the user saved: one small indexed query, written out (the ORM spent
+    ~1 ms of CPU building it, on every signed-in page with hearts)."""
+    if not service_ids:
+        return set()
+    from django.db import connection
+
+    from .models import SavedService
+
+    table = connection.ops.quote_name(SavedService._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT service_id FROM {table} WHERE user_id = %s AND service_id = ANY(%s)",  # noqa: S608
+                       [user_id, list(service_ids)])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def fill_hearts_response(response, request):

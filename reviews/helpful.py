@@ -54,9 +54,15 @@ def fill_markers(request, args: list[str]) -> dict[str, str]:
     user = getattr(request, "user", None)
     rows = [tuple(int(x) for x in arg.split(":")) for arg in args]
     marked = set()
-    if user is not None and user.is_authenticated:
-        marked = set(HelpfulVote.objects.filter(user_id=user.pk, review_id__in=[r[0] for r in rows])
-                     .values_list("review_id", flat=True))
+    if user is not None and user.is_authenticated and rows:
+        # Written out: the ORM spent ~1 ms of CPU building this small indexed query on every service page.
+        from django.db import connection
+
+        table = connection.ops.quote_name(HelpfulVote._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT review_id FROM {table} WHERE user_id = %s AND review_id = ANY(%s)",  # noqa: S608
+                           [user.pk, [r[0] for r in rows]])
+            marked = {row[0] for row in cursor.fetchall()}
     field = csrf_input()
     drawn = {}  # (can mark, marked, count) → the part drawn once for a stand-in id
     out = {}
