@@ -30,11 +30,9 @@ def _statement(alias: str):
     profile_fields = list(ExpertProfile._meta.concrete_fields)
     link = ExpertProfile._meta.get_field("user")
     columns = [f"u.{qn(f.column)}" for f in user_fields] + [f"p.{qn(f.column)}" for f in profile_fields]
-    sql = (
-        f"SELECT {', '.join(columns)} FROM {qn(User._meta.db_table)} u"
-        f" LEFT JOIN {qn(ExpertProfile._meta.db_table)} p ON p.{qn(link.column)} = u.{qn(User._meta.pk.column)}"
-        f" WHERE u.{qn(User._meta.pk.column)} = %s"
-    )
+    # Names from the models, quoted; the id is a parameter.
+    joined = f"LEFT JOIN {qn(ExpertProfile._meta.db_table)} p ON p.{qn(link.column)} = u.{qn(User._meta.pk.column)}"
+    sql = f"SELECT {', '.join(columns)} FROM {qn(User._meta.db_table)} u {joined} WHERE u.{qn(User._meta.pk.column)} = %s"  # noqa: S608, E501
 
     def converters(model, fields):
         return [(i, [*f.get_db_converters(connection),
