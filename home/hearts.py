@@ -58,13 +58,16 @@ def fill_markers(request, args: list[str]) -> dict[str, str]:
         counts = saved_state({"user": user, "request": request}, own)["counts"]
     saved = saved_ids(user.pk, [s.pk for s in services if s.owner_id != user.pk])
     field, next_url = csrf_input(), request.get_full_path()
-    drawn = {state: heart_html(PK_STANDIN, state, csrf_input=field, next_url=next_url) for state in (False, True)}
+    drawn = {}  # each state drawn once, for a stand-in id
     out = {}
     for arg, service in zip(args, services, strict=True):
         if service.owner_id == user.pk:
             out[arg] = render_to_string("home/_saved_count.html", {"n": counts.get(service.pk, 0)})
-        else:
-            out[arg] = stamp(drawn[service.pk in saved], service.pk)
+            continue
+        state = service.pk in saved
+        if state not in drawn:
+            drawn[state] = heart_html(PK_STANDIN, state, csrf_input=field, next_url=next_url)
+        out[arg] = stamp(drawn[state], service.pk)
     return out
 
 

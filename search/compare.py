@@ -78,9 +78,12 @@ def fill_markers(request, args: list[str]) -> dict[str, str]:
     chosen = set(compare_ids(session)) if session is not None else set()
     field, next_url = csrf_input(), request.get_full_path()
     standin = SimpleNamespace(pk=PK_STANDIN, title=mark_safe(TEXT_STANDIN))  # noqa: S308 - a stand-in
-    drawn = {on: toggle_html(standin, on=on, csrf_input=field, next_url=next_url) for on in (False, True)}
+    drawn = {}  # each state drawn once, for a stand-in id and title
     out = {}
     for arg in args:
         pk, _sep, title = arg.partition(":")  # the title was escaped by `marker`
-        out[arg] = stamp(drawn[int(pk) in chosen], int(pk), title)
+        on = int(pk) in chosen
+        if on not in drawn:
+            drawn[on] = toggle_html(standin, on=on, csrf_input=field, next_url=next_url)
+        out[arg] = stamp(drawn[on], int(pk), title)
     return out
