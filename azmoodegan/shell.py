@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.translation import get_language
@@ -49,15 +50,16 @@ def _render(template_name: str, request) -> str:
 
 # The menu and the phone badges are drawn from a handful of values (below); once drawn, the HTML is
 # kept in this process under those values, with the CSRF marker in place of the token. A change to
-# any of them is a new key, so a kept copy is never stale (templates change only with a restart).
+# any of them is a new key, so a kept copy is never stale (templates change only with a restart;
+# in development, where they change under a running server, nothing is kept).
 _MEMO: OrderedDict = OrderedDict()
+_MEMO_LOCK = threading.Lock()
 MEMO_SIZE = 2048
 
 
-_MEMO_LOCK = threading.Lock()
-
-
 def _memo(key: tuple, draw) -> str:
+    if settings.DEBUG:
+        return draw()
     html = _MEMO.get(key)
     if html is None:
         html = draw()

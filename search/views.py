@@ -379,7 +379,6 @@ def ceiling(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-
 def floor(request):
     """The site's page shell with nothing in it (base.html): the floor of every rendered page."""
     return render(request, "base.html")
