@@ -9,6 +9,8 @@ def site(request):
     `azmoodegan.pagecache` replaces with each visitor's own token.
     """
     context = {"SITE_NAME": _("Azmoodegan"), "DEBUG": settings.DEBUG, "LANGUAGE_SELECTOR": settings.LANGUAGE_SELECTOR}
+    if getattr(request, "az_shared", False):  # a page for every signed-in visitor (azmoodegan/shared.py)
+        context["az_shared"] = True
     if getattr(request, "az_csrf_marker", False):
         from .pagecache import CSRF_MARKER
 

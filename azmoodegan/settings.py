@@ -129,7 +129,7 @@ if not REDIS_URL:
     raise RuntimeError("REDIS_URL is not set. Start through `make run` / `make test` or set REDIS_URL.")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "azmoodegan.redis_cache.RedisCache",  # Django's, reusing its Redis client
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "az"),
     }
@@ -140,9 +140,9 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+AUTHENTICATION_BACKENDS = [  # Django's and allauth's, with the expert profile joined (one query per request)
+    "azmoodegan.auth_backends.ModelBackend",
+    "azmoodegan.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

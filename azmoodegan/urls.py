@@ -9,6 +9,7 @@ from search import views as search_views
 
 from . import views
 from .pagecache import public_page
+from .shared import shared_page
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Azmoodegan administration")
@@ -16,9 +17,9 @@ admin.site.site_title = _("Azmoodegan")
 admin.site.index_title = _("Dashboard")
 
 urlpatterns = [
-    path("", public_page(views.home), name="home"),
+    path("", public_page(shared_page(views.home)), name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("search/", public_page(search_views.search), name="search"),
+    path("search/", public_page(shared_page(search_views.search)), name="search"),
     path("", include("search.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

@@ -340,9 +340,16 @@ def main(argv: list[str]) -> int:
 
     ensure_buyer()
     connections.close_all()
-    signed = measure(env, {k: v for k, v in pages.items() if k not in ("ceiling", "compare")}, ids, wrk, args,
-                     signed_in=True)
+    signed_pages = {k: v for k, v in pages.items() if k not in ("ceiling", "compare")}
+    signed = measure(env, signed_pages, ids, wrk, args, signed_in=True)
+    from django.contrib.auth import get_user_model
+
+    from bench.signed_in import EMAIL, signed_in_queries
+
+    signed_counts = signed_in_queries(get_user_model().objects.get(email=EMAIL),
+                                      {k: v for k, v in signed_pages.items() if k not in COOKIES_BY_PAGE})
     for name, r in signed.items():
+        r["queries"] = signed_counts.get(name, r["queries"])  # the signed-in buyer's own count
         results[f"{name} (signed in)"] = r
     from bench import messaging as messaging_bench  # signed-in inbox (200 conversations), 500-message thread
 

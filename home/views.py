@@ -3,6 +3,7 @@ services and the dashboards."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model, login
@@ -131,7 +132,7 @@ def login_by_code(request):
                                                   "email and password."))
                 else:
                     request.session.pop(SESSION_LOGIN_MOBILE, None)
-                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
                     messages.success(request, _("You are signed in."))
                     return redirect(request.GET.get("next") if _safe_next(request) else "home")
     elif request.method == "POST":

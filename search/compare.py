@@ -54,3 +54,36 @@ def compare_keep_only(session, ids: list[int]) -> int:
 
 def compare_clear(session) -> None:
     session.pop(SESSION_KEY, None)
+
+
+def marker(service) -> str:
+    """The compare toggle of `service` in a page shared by signed-in visitors (filled per visitor)."""
+    from django.utils.html import escape
+
+    title = getattr(service, "plain_title", "") or service.title
+    return f"<!--az-compare:{int(service.pk)}:{escape(title)}-->"
+
+
+def fill_markers(request, args: list[str]) -> dict[str, str]:
+    """{"ID:TITLE": this visitor's compare toggle of that service} (their list is in the session)."""
+    from types import SimpleNamespace
+
+    from django.utils.safestring import mark_safe
+
+    from azmoodegan.shared import PK_STANDIN, TEXT_STANDIN, csrf_input, stamp
+
+    from .templatetags.search_compare import toggle_html
+
+    session = getattr(request, "session", None)
+    chosen = set(compare_ids(session)) if session is not None else set()
+    field, next_url = csrf_input(), request.get_full_path()
+    standin = SimpleNamespace(pk=PK_STANDIN, title=mark_safe(TEXT_STANDIN))  # noqa: S308 - a stand-in
+    drawn = {}  # each state drawn once, for a stand-in id and title
+    out = {}
+    for arg in args:
+        pk, _sep, title = arg.partition(":")  # the title was escaped by `marker`
+        on = int(pk) in chosen
+        if on not in drawn:
+            drawn[on] = toggle_html(standin, on=on, csrf_input=field, next_url=next_url)
+        out[arg] = stamp(drawn[on], int(pk), title)
+    return out

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -21,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from azmoodegan.pagecache import CSRF_MARKER, request_catalogue_version
+from azmoodegan.pagecache import request_catalogue_version
 from azmoodegan.persian import format_number, format_toman, normalize_text, to_persian_digits, toman_to_rials
-from home.hearts import fill_hearts_response
+from azmoodegan.shared import is_shared, marker_mode, personalize_response
 from reviews import search_filters as rep
 from services.models import Service
 
@@ -51,10 +50,13 @@ def search(request, *, category=None, template_name="search/search.html", extra_
 
     Reusable by the catalogue: `return search_views.search(request, category=category,
     extra_context={...})` renders the same filters and results with the category fixed.
-    The results HTML is shared between visitors; each visitor's hearts are put in afterwards.
+    The results HTML is shared between signed-in visitors: it is rendered with markers in place of
+    each visitor's own parts (hearts, compare toggles, the CSRF token; azmoodegan.shared), filled
+    for each visitor afterwards.
     """
-    response = _search(request, category=category, template_name=template_name, extra_context=extra_context)
-    return fill_hearts_response(response, request)
+    with marker_mode(request, on=is_shared(request) or request.user.is_authenticated):
+        response = _search(request, category=category, template_name=template_name, extra_context=extra_context)
+    return personalize_response(response, request)
 
 
 def _search(request, *, category, template_name, extra_context):
@@ -67,7 +69,7 @@ def _search(request, *, category, template_name, extra_context):
         content_html = cache.get(key + ":content")
         if content_html is not None:
             response = render(request, template_name, {
-                "content_html": mark_safe(content_html.replace(CSRF_MARKER, get_token(request))),  # noqa: S308
+                "content_html": mark_safe(content_html),  # noqa: S308 - rendered by our template
                 "fixed_category": category,
                 "filters": {"query": {"text": normalize_text(request.GET.get("q") or "")[:MAX_QUERY_CHARS]}},
                 "category": category,
@@ -115,9 +117,6 @@ def _search(request, *, category, template_name, extra_context):
             results_html = _render_results(request, context)
             cache.set(key, results_html, RESULTS_TTL)
     if results_html is not None:
-        # Markers stay when the page cache or _render_and_keep_content puts the tokens in later.
-        if not getattr(request, "az_csrf_marker", False) and not whole_page:
-            results_html = results_html.replace(CSRF_MARKER, get_token(request))
         context["results_html"] = mark_safe(results_html)  # noqa: S308 - rendered by our template
     if not whole_page:
         if results_html is not None:
@@ -136,20 +135,14 @@ _CONTENT = re.compile(r"<!--az-content-->(.*)<!--/az-content-->", re.DOTALL)
 
 
 def _render_and_keep_content(request, template_name, context, key) -> HttpResponse:
-    """Render the whole page with CSRF markers, keep its content part for the next signed-in buyer,
-    and give this one the page with their own token."""
-    previous = getattr(request, "az_csrf_marker", False)
-    request.az_csrf_marker = True
-    try:
-        response = render(request, template_name, {**context, "content_marker": True})
-    finally:
-        request.az_csrf_marker = previous
+    """Render the whole page (with markers), and keep its content part for the next signed-in buyer."""
+    response = render(request, template_name, {**context, "content_marker": True})
     html = response.content.decode()
     match = _CONTENT.search(html)
     if match:
         cache.set(key, match.group(1), RESULTS_TTL)
         html = html[: match.start()] + match.group(1) + html[match.end() :]
-    response.content = html.replace(CSRF_MARKER, get_token(request)).encode()
+    response.content = html.encode()
     return response
 
 
@@ -188,26 +181,20 @@ def _results_context(request, form, filters, query) -> dict:
 
 
 # The results section of a signed-in buyer's page is the same for every visitor with the same URL,
-# catalogue version, language and compare list; only the CSRF token differs, and it is put in
-# afterwards (as the page cache does). Anonymous visitors get whole pages from the page cache.
+# catalogue version and language: it holds markers for each visitor's own parts (hearts, compare
+# toggles, the CSRF token), filled afterwards. Anonymous visitors get whole pages from the page cache.
 RESULTS_TTL = 600
 
 
 def _results_key(request, version: int) -> str | None:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return None
-    chosen = ",".join(str(pk) for pk in sorted(cmp.compare_ids(request.session)))
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"search:results:{version}:{get_language()}:{chosen}:{path}"
+    return f"search:results:{version}:{get_language()}:{path}"
 
 
 def _render_results(request, context) -> str:
-    previous = getattr(request, "az_csrf_marker", False)
-    request.az_csrf_marker = True
-    try:
-        return render_to_string("search/_results.html", context, request)
-    finally:
-        request.az_csrf_marker = previous
+    return render_to_string("search/_results.html", context, request)
 
 
 def _buyer_request_url() -> str | None:
@@ -391,3 +378,7 @@ def ceiling(request):
     """A constant response through the whole middleware stack: the benchmark's ceiling."""
     return HttpResponse(b"ok", content_type="text/plain")
 
+
+def floor(request):
+    """The site's page shell with nothing in it (base.html): the floor of every rendered page."""
+    return render(request, "base.html")

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from azmoodegan import shared
+
 from . import actions, selectors
 from .exceptions import ServiceError
 from .forms import FAQFormSet, PackageForm, QuestionFormSet, ServiceForm
@@ -54,12 +56,18 @@ def service_detail(request, pk: int, slug: str | None = None):
 
 
 def _render_service(request, service: Service, *, preview: bool):
+    is_owner = request.user.is_authenticated and request.user.pk == service.owner_id
+    # Signed-in visitors share the page of a published service (azmoodegan.shared); its owner, with
+    # the owner's controls, and previews are rendered for their viewer alone.
+    if preview or is_owner or service.status != Service.Status.PUBLISHED:
+        shared.render_privately(request)
+    shared.only_for_others(request, service.owner_id)
     packages = list(service.packages.all())
     images = list(service.images.all())
     return render(request, "services/service_detail.html", {
         "service": service, "packages": packages, "images": images, "faqs": list(service.faqs.all()),
         "profile": getattr(service.owner, "expert_profile", None), "others": selectors.other_services_by(service),
-        "preview": preview, "is_owner": request.user.is_authenticated and request.user.pk == service.owner_id,
+        "preview": preview, "is_owner": is_owner,
     })
 
 

@@ -72,6 +72,9 @@ def saved_state(context, services):
     user = context.get("user") or getattr(context.get("request"), "user", None)
     if user is None or not user.is_authenticated:
         return {"user": False, "ids": set(), "counts": {}}
+    if getattr(context.get("request"), "az_shared", False):
+        # A page shared by signed-in visitors: markers, filled per visitor (home.hearts.fill_markers).
+        return {"user": True, "marker": True, "ids": set(), "counts": {}}
     ids = [s.pk for s in services]
     saved = set(SavedService.objects.filter(user=user, service_id__in=ids).values_list("service_id", flat=True))
     counts = {}
@@ -155,3 +158,15 @@ def bar_chart_svg(chart, title, money=False, show_labels=False, testid="chart"):
         'preserveAspectRatio="none" class="w-100" style="height: 12rem">\n  <line x1="0" x2="{}" y1="{}" y2="{}" '
         'stroke="#cbd5e1"/>\n  {}\n</svg>\n<figcaption class="visually-hidden">{}</figcaption>\n</figure>',
         testid, chart["width"], chart["height"], title, chart["width"], chart["base"], chart["base"], bars, title)
+
+
+@register.simple_tag(takes_context=True)
+def heart_button(context, service_id, saved) -> str:
+    """`{% heart_button service_id saved %}`: the save toggle (markup in home.hearts.heart_html)."""
+    from django.template.defaulttags import CsrfTokenNode
+
+    from ..hearts import heart_html
+
+    request = context.get("request")
+    return heart_html(service_id, bool(saved), csrf_input=CsrfTokenNode().render(context),
+                      next_url=request.get_full_path() if request is not None else "")

@@ -5,15 +5,10 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def header_counts(context) -> dict:
-    """Unread messages and notifications of the signed-in user, from Redis (no SQL once cached)."""
-    from notifications import cache as notification_cache
+    """Unread messages and notifications of the signed-in user, from Redis (one read per request)."""
+    from azmoodegan.shell import header_counts as counts
 
-    from .. import cache
-
-    user = context["request"].user
-    if not user.is_authenticated:
-        return {"messages": 0, "notifications": 0}
-    return {"messages": cache.unread_total(user.pk), "notifications": notification_cache.unread_count(user.pk)}
+    return counts(context["request"])
 
 
 @register.simple_tag(takes_context=True)

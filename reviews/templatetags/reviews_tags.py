@@ -53,10 +53,28 @@ def star_icons(value) -> list[str]:
     return out
 
 
+@register.simple_tag(takes_context=True)
+def helpful_button(context, review):
+    """`{% helpful_button review %}`: the review's «مفید بود» for this visitor (reviews.helpful)."""
+    from django.template.defaulttags import CsrfTokenNode
+    from django.utils.safestring import mark_safe
+
+    from ..helpful import helpful_html, marker, may_mark
+
+    request = context.get("request")
+    if getattr(request, "az_shared", False):  # a page shared by signed-in visitors: filled per visitor
+        return mark_safe(marker(review))  # noqa: S308 - digits only
+    user = context.get("user") or getattr(request, "user", None)
+    return helpful_html(review.pk, review.helpful_count, can_mark=may_mark(user, review.author_id, review.subject_id),
+                        marked=bool(getattr(review, "marked", False)), csrf_input=CsrfTokenNode().render(context))
+
+
 @register.inclusion_tag("reviews/_service_reviews.html", takes_context=True)
 def service_reviews(context, service):
     request = context.get("request")
-    totals, page = selectors.service_reviews(service.pk, viewer=getattr(request, "user", None))
+    # A page shared by signed-in visitors shows no one's marks (they are filled per visitor).
+    viewer = None if getattr(request, "az_shared", False) else getattr(request, "user", None)
+    totals, page = selectors.service_reviews(service.pk, viewer=viewer)
     from django.urls import reverse
 
     return {"service": service, "totals": totals, "page": page, "user": getattr(request, "user", None),

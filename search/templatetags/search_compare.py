@@ -4,10 +4,11 @@ from django import template
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from ..compare import MAX_COMPARE, compare_ids, compare_items
+from ..compare import marker as compare_marker
 
 register = template.Library()
 
@@ -63,6 +64,8 @@ def in_compare(service, request) -> bool:
 def compare_toggle(context, service) -> SafeString:
     """`{% compare_toggle service %}`: the compare toggle of one service (with `compare_error`, if any)."""
     request = context.get("request")
+    if getattr(request, "az_shared", False):
+        return mark_safe(compare_marker(service))  # noqa: S308 - the title in it is escaped
     return toggle_html(
         service,
         on=in_compare(service, request),
@@ -83,6 +86,9 @@ def search_hits(context, services) -> list[tuple]:
     from services.templatetags.service_cards import service_cards
 
     request = context.get("request")
+    if getattr(request, "az_shared", False):  # a page shared by signed-in visitors: markers (search.compare)
+        return [(service, card, mark_safe(compare_marker(service)))  # noqa: S308 - the title in it is escaped
+                for service, card in service_cards(services)]
     chosen = _visitor_ids(request)
     csrf_input = CsrfTokenNode().render(context)
     next_url = request.get_full_path() if request is not None else ""

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,12 +125,19 @@ def test_service_page_reviews_in_constant_queries(client, django_assert_max_num_
     PackageFactory(service=service)
     f.bulk_reviews(service, n)
     client.force_login(UserFactory())
-    # 16 signed in at both sizes: the page (7), the header's unread message and notification totals on a cold
-    # cache (2), the saved heart (1), expert profile, rating totals, reviews, response statistics, order figures
-    # and last seen (6)
-    with django_assert_max_num_queries(16):
+    # 17 signed in at both sizes, for the first visitor: the user with their expert profile (1), the catalogue
+    # version (1), the page (6), the header's unread message and notification totals on a cold cache (2),
+    # expert profile, rating totals, reviews, response statistics, order figures and last seen (6), then this
+    # visitor's saved heart and helpful marks (1 each; azmoodegan.shared).
+    with django_assert_max_num_queries(17):
         body = client.get(service.get_absolute_url()).content.decode()
     assert body.count('data-testid="review"') == 10
+    # The next signed-in visitor gets the shared page: user, version, heart, helpful marks, unread totals (cold).
+    other = Client()
+    other.force_login(UserFactory())
+    with django_assert_max_num_queries(6):
+        body = other.get(service.get_absolute_url()).content.decode()
+    assert body.count('data-testid="review"') == 10 and body.count('data-testid="helpful"') == 10
     with django_assert_max_num_queries(5):
         fragment = client.get(reverse("reviews:service_reviews", args=[service.pk]) + "?sort=helpful&page=2",
                               HTTP_HX_REQUEST="true").content.decode()

@@ -1,0 +1,32 @@
+"""Django's Redis cache backend, with one Redis client per connection pool instead of one per call.
+
+`django.core.cache.backends.redis.RedisCacheClient.get_client` builds a new `redis.Redis` for every
+cache operation, and redis-py fills a table of about 170 response callbacks in each constructor:
+measured, ~0.3 ms of CPU per `cache.get`, more than the round trip to Redis. A `redis.Redis` over a
+connection pool is safe to share between threads (each command borrows a connection from the pool),
+and the pool itself notices a fork, so one client per pool is kept.
+"""
+
+from __future__ import annotations
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+
+
+class RedisCacheClient(DjangoRedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = RedisCacheClient
