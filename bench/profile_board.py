@@ -1,7 +1,7 @@
 """Single-threaded render times of the buyer requests board, signed in as the bench expert.
 
     DATABASE_URL=…/az_x_bench STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0 DEBUG=0 ALLOWED_HOSTS=testserver \
-        .venv/bin/python bench/profile_board.py [-n 40] [--profile SHAPE] [--fresh]
+        .venv/bin/python -m bench.profile_board [-n 40] [--profile SHAPE] [--fresh]
 
 Each board shape of `bench/requests.py` (plus the single filters) is requested in-process with
 Django's test client and the expert's session cookie (as wrk sends it): median and p95 wall ms,
@@ -14,16 +14,11 @@ With --profile, prints where the milliseconds of that shape go (cProfile).
 from __future__ import annotations
 
 import argparse
-import cProfile
-import os
-import pstats
-import statistics
 import sys
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from bench import inprocess
 
 
 def shapes(expert) -> dict[str, str]:
@@ -48,16 +43,10 @@ def main(argv):
     parser.add_argument("--fresh", action="store_true", help="profile with a new URL each time")
     parser.add_argument("--only", default=None, help="comma-separated shapes")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "azmoodegan.settings")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
+    inprocess.setup()
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from bench.requests import _expert
     from bench.signed_in import user_session_cookie
@@ -79,46 +68,21 @@ def main(argv):
         pages = {k: v for k, v in pages.items() if k in args.only.split(",")}
     print(f"{'shape':<24} {'p50':>6} {'p95':>6} {'cpu':>6} {'q':>3} | {'fresh p50':>9} {'p95':>6} {'cpu':>6} {'q':>3}"
           "  (ms, one thread)")
+
+    def cols(r):
+        return f"{r['p50']:>6.1f} {r['p95']:>6.1f} {r['cpu']:>6.1f} {r['queries']:>3}"
+
     for name, path in pages.items():
-        for _ in range(3):
-            assert client.get(path).status_code == 200, (name, path)
         sep = "&" if "?" in path else "?"
-        times = {"hit": [], "fresh": []}
-        cpu = {"hit": [], "fresh": []}
-        for i in range(args.n):
-            for label, url in (("hit", path), ("fresh", f"{path}{sep}_r={i}-{time.time_ns()}")):
-                if label == "fresh":
-                    fresh(url)
-                c0, t0 = time.process_time(), time.perf_counter()
-                client.get(url)
-                times[label].append((time.perf_counter() - t0) * 1000)
-                cpu[label].append((time.process_time() - c0) * 1000)
-        queries = {}
-        for label, url in (("hit", path), ("fresh", f"{path}{sep}_r=q-{time.time_ns()}")):
-            if label == "fresh":
-                fresh(url)
-            with CaptureQueriesContext(connection) as ctx:
-                client.get(url)
-            queries[label] = len(ctx.captured_queries)
-
-        def cols(label, times=times, cpu=cpu, queries=queries):
-            t = sorted(times[label])
-            return (f"{statistics.median(t):>6.1f} {t[max(0, int(len(t) * 0.95) - 1)]:>6.1f} "
-                    f"{statistics.median(cpu[label]):>6.1f} {queries[label]:>3}")
-
-        print(f"{name:<24} {cols('hit')} | {cols('fresh'):>30}", flush=True)
+        hit = inprocess.measure(client, path, args.n)
+        new = inprocess.measure(client, path, args.n, url_for=lambda i, path=path, sep=sep: fresh(
+            f"{path}{sep}_r={i}-{time.time_ns()}"))
+        print(f"{name:<24} {cols(hit)} | {cols(new):>30}", flush=True)
     if args.profile:
         path = pages[args.profile]
         sep = "&" if "?" in path else "?"
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for i in range(args.n):
-            client.get(fresh(f"{path}{sep}_p={i}-{time.time_ns()}") if args.fresh else path)
-        profiler.disable()
-        stats = pstats.Stats(profiler)
-        stats.sort_stats("cumulative").print_stats(60)
-        stats.sort_stats("tottime").print_stats(30)
-
+        inprocess.print_profile(
+            lambda i: client.get(fresh(f"{path}{sep}_p={i}-{time.time_ns()}") if args.fresh else path), args.n)
 
 if __name__ == "__main__":
     main(sys.argv[1:])

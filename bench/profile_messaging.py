@@ -2,7 +2,7 @@
 conversation), signed in as bench/messaging.py's user: median/p95 wall ms, process CPU ms, SQL queries.
 
     DATABASE_URL=…/az_x_bench STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0 DEBUG=0 ALLOWED_HOSTS=testserver \\
-        .venv/bin/python bench/profile_messaging.py [-n 60] [--profile inbox|conversation] [--base]
+        .venv/bin/python -m bench.profile_messaging [-n 60] [--profile inbox|conversation] [--base]
 
 With --profile, prints where the time of that page goes (cProfile). With --base, also measures a
 signed-in page that is base.html and nothing else (the base cost every signed-in page pays).
@@ -11,35 +11,9 @@ signed-in page that is base.html and nothing else (the base cost every signed-in
 from __future__ import annotations
 
 import argparse
-import cProfile
-import os
-import pstats
-import statistics
 import sys
-import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def measure(client, path: str, n: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(3):
-        assert client.get(path).status_code == 200, path
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(path)
-    queries = len(ctx.captured_queries)  # read now: every request clears the connection's query log
-    wall, cpu = [], []
-    for _ in range(n):
-        w0, c0 = time.perf_counter(), time.process_time()
-        client.get(path)
-        cpu.append((time.process_time() - c0) * 1000)
-        wall.append((time.perf_counter() - w0) * 1000)
-    wall.sort()
-    return {"p50": statistics.median(wall), "p95": wall[max(0, int(n * 0.95) - 1)],
-            "cpu": statistics.median(cpu), "queries": queries}
+from bench import inprocess
 
 
 def _add_empty_page() -> None:
@@ -69,12 +43,7 @@ def main(argv):
     parser.add_argument("--base", action="store_true")
     parser.add_argument("--sql", action="store_true", help="print the queries of each page")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "azmoodegan.settings")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
+    inprocess.setup()
     from django.test import Client
 
     from bench.messaging import prepare
@@ -97,21 +66,12 @@ def main(argv):
             print(f"--- {name}")
             for q in ctx.captured_queries:
                 print(f"  {q['time']}s {q['sql'][:300]}")
-    print(f"{'page':<32} {'p50 ms':>7} {'p95 ms':>7} {'cpu ms':>7} {'queries':>8}  (n={args.n}, one thread)")
+    print(inprocess.header("page", 32) + f"  (n={args.n}, one thread)")
     for name, path in pages.items():
-        r = measure(client, path, args.n)
-        print(f"{name:<32} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['cpu']:>7.1f} {r['queries']:>8}")
+        print(inprocess.row(name, inprocess.measure(client, path, args.n), 32))
     if args.profile:
         path = pages[args.profile]
-        profiler = cProfile.Profile(time.process_time)  # CPU time: waits for PostgreSQL and Redis not counted
-        profiler.enable()
-        for _ in range(args.n):
-            client.get(path)
-        profiler.disable()
-        stats = pstats.Stats(profiler)
-        stats.sort_stats("cumulative").print_stats(60)
-        stats.sort_stats("tottime").print_stats(30)
-
+        inprocess.print_profile(lambda i: client.get(path), args.n)
 
 if __name__ == "__main__":
     main(sys.argv[1:])
