@@ -9,8 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils import timezone
 
 from .exceptions import EscrowError, IdempotencyConflict, InsufficientFunds
@@ -34,14 +33,27 @@ def _get_or_create(kind: str, **ref) -> Account:
         return Account.objects.get(kind=kind, **ref)
 
 
+_ACCOUNT_FIELDS = ("id", "kind", "owner_id", "order_ref", "gateway", "created_at")
+_REFS = ("owner_id", "order_ref", "gateway")
+
+
 def accounts(*specs: dict) -> list[Account]:
     """Several accounts in one query, each spec the reference of one (`{"kind": …, "owner_id": …}`,
     `{"kind": …, "order_ref": …}`, `{"kind": <singleton kind>}`); missing ones are created as
-    `_get_or_create` would. Returned in the order of `specs`."""
-    condition = Q()
+    `_get_or_create` would. Returned in the order of `specs`.
+
+    Plain SQL: this runs in every release, and building the ORM's query cost more than running it.
+    """
+    where, params = [], []
     for spec in specs:
-        condition |= Q(**spec)
-    found = list(Account.objects.filter(condition))
+        if set(spec) - {"kind", *_REFS}:
+            raise ValueError(f"not an account reference: {spec}")
+        where.append("(" + " AND ".join(f"{field} = %s" for field in spec) + ")")
+        params.extend(spec.values())
+    with connection.cursor() as cursor:
+        sql = f"SELECT {', '.join(_ACCOUNT_FIELDS)} FROM escrow_account WHERE {' OR '.join(where)}"  # noqa: S608 - names checked above
+        cursor.execute(sql, params)
+        found = [Account.from_db(connection.alias, _ACCOUNT_FIELDS, row) for row in cursor.fetchall()]
 
     def matches(account: Account, spec: dict) -> bool:
         return all(getattr(account, field) == value for field, value in spec.items())
@@ -182,15 +194,12 @@ def _post(key: str, kind: str, legs: list[tuple[Account, int]], description: str
                 raise
             return existing
 
-    list(Account.objects.select_for_update().filter(pk__in=debited).order_by("pk").values_list("pk"))
-    # Under the locks (a new statement, so it sees every posting committed by whoever held them
-    # before us): the balances of the debited accounts, and whether this key was posted meanwhile.
-    rows = list(
-        Account.objects.filter(pk__in=debited).order_by()
-        .annotate(total=Coalesce(Sum("legs__amount"), 0),
-                  posted=Subquery(Transfer.objects.filter(idempotency_key=key).values("pk")[:1]))
-        .values_list("pk", "total", "posted")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM escrow_account WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [debited])
+        # Under the locks (a new statement, so it sees every posting committed by whoever held
+        # them before us): the balances of the debited accounts, and whether this key was posted.
+        cursor.execute(_BALANCES_AND_KEY, [key, debited])
+        rows = cursor.fetchall()
     if rows and rows[0][2] is not None:
         existing = _existing(key, kind, legs)
         if existing is not None:
@@ -204,6 +213,13 @@ def _post(key: str, kind: str, legs: list[tuple[Account, int]], description: str
     # still collide here, and its IntegrityError then rolls the whole transaction back.
     return _insert(key, kind, legs, description, order_ref, actor)
 
+
+_BALANCES_AND_KEY = """
+SELECT account.id,
+       COALESCE((SELECT SUM(leg.amount) FROM escrow_leg leg WHERE leg.account_id = account.id), 0),
+       (SELECT transfer.id FROM escrow_transfer transfer WHERE transfer.idempotency_key = %s)
+FROM unnest(%s::bigint[]) AS account(id)
+"""
 
 _INSERT = """
 WITH t AS (
