@@ -261,18 +261,20 @@ def escrow_release(*, order_ref: int, expert, buyer, amount: int, platform_fee: 
     commission (plus any buyer fee held in escrow, `platform_fee`) to platform revenue.
 
     Key `release:<order>`: 20 concurrent confirmations release once. The pending money becomes
-    available after CLEARANCE_DAYS (`earnings_clear`).
+    available after CLEARANCE_DAYS (`earnings_clear`). `expert`, `buyer` and `actor` are users or
+    user ids; the three accounts are read in one query.
     """
     amount = _positive(amount)
     platform_fee = int(platform_fee)
     commission = commission_calculate(amount, commission_percent)
+    escrow, pending, revenue = ledger.accounts(
+        {"kind": Account.Kind.ORDER_ESCROW, "order_ref": int(order_ref)},
+        {"kind": Account.Kind.USER_PENDING, "owner_id": getattr(expert, "pk", expert)},
+        {"kind": Account.Kind.PLATFORM_REVENUE},
+    )
     return ledger.post_transfer(
         key=f"release:{order_ref}", kind=Transfer.Kind.RELEASE, order_ref=order_ref, actor=actor or buyer,
-        legs=[
-            (ledger.escrow_account(order_ref), -(amount + platform_fee)),
-            (ledger.user_account(expert, Account.Kind.USER_PENDING), amount - commission),
-            (ledger.revenue_account(), commission + platform_fee),
-        ],
+        legs=[(escrow, -(amount + platform_fee)), (pending, amount - commission), (revenue, commission + platform_fee)],
     )
 
 

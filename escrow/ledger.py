@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from .exceptions import EscrowError, IdempotencyConflict, InsufficientFunds
 from .models import Account, Leg, Transfer
@@ -30,6 +31,38 @@ def _get_or_create(kind: str, **ref) -> Account:
             return Account.objects.create(kind=kind, **ref)
     except IntegrityError:
         return Account.objects.get(kind=kind, **ref)
+
+
+_ACCOUNT_FIELDS = ("id", "kind", "owner_id", "order_ref", "gateway", "created_at")
+_REFS = ("owner_id", "order_ref", "gateway")
+
+
+def accounts(*specs: dict) -> list[Account]:
+    """Several accounts in one query, each spec the reference of one (`{"kind": …, "owner_id": …}`,
+    `{"kind": …, "order_ref": …}`, `{"kind": <singleton kind>}`); missing ones are created as
+    `_get_or_create` would. Returned in the order of `specs`.
+
+    Plain SQL: this runs in every release, and building the ORM's query cost more than running it.
+    """
+    where, params = [], []
+    for spec in specs:
+        if set(spec) - {"kind", *_REFS}:
+            raise ValueError(f"not an account reference: {spec}")
+        where.append("(" + " AND ".join(f"{field} = %s" for field in spec) + ")")
+        params.extend(spec.values())
+    with connection.cursor() as cursor:
+        sql = f"SELECT {', '.join(_ACCOUNT_FIELDS)} FROM escrow_account WHERE {' OR '.join(where)}"  # noqa: S608 - names checked above
+        cursor.execute(sql, params)
+        found = [Account.from_db(connection.alias, _ACCOUNT_FIELDS, row) for row in cursor.fetchall()]
+
+    def matches(account: Account, spec: dict) -> bool:
+        return all(getattr(account, field) == value for field, value in spec.items())
+
+    result = []
+    for spec in specs:
+        account = next((a for a in found if matches(a, spec)), None)
+        result.append(account if account is not None else _get_or_create(**spec))
+    return result
 
 
 def user_account(user, kind: str = Kind.USER_AVAILABLE) -> Account:
@@ -110,7 +143,6 @@ def _existing(key: str, kind: str, legs) -> Transfer | None:
     return transfer
 
 
-@transaction.atomic
 def post_transfer(
     *, key: str, kind: str, legs: Sequence[tuple[Account, int]], description: str = "",
     order_ref: int | None = None, actor=None,
@@ -120,20 +152,26 @@ def post_transfer(
     The returned transfer has `created` set: True if this call wrote it. Every account whose
     balance goes down (except the outside world) is locked with SELECT … FOR UPDATE in id order,
     so concurrent postings serialise without deadlocks, and refused with `InsufficientFunds` if it
-    would go below zero. The key is checked again after the locks, so 20 concurrent identical
-    calls post once and the other 19 return the same transfer. Call it inside the caller's
-    transaction when the posting must commit together with other changes (an order's status).
+    would go below zero. The key is looked up only after the locks (a posting of the same key
+    holds the same locks until it commits), so 20 concurrent identical calls post once and the
+    other 19 return the same transfer. Call it inside the caller's transaction when the posting
+    must commit together with other changes (an order's status); it then adds no savepoint of its
+    own around the locks (an error raised here happens before anything is written). `actor` is a
+    user or a user id.
     """
     legs = [(account, int(amount)) for account, amount in legs if int(amount) != 0]
     if len(legs) < 2:
         raise EscrowError("A transfer needs at least two non-zero legs.", code="too_few_legs")
     if sum(amount for _, amount in legs) != 0:
         raise EscrowError("A transfer's legs must sum to zero.", code="unbalanced")
+    if transaction.get_connection().in_atomic_block:
+        return _post(key, kind, legs, description, order_ref, actor)
+    with transaction.atomic():
+        return _post(key, kind, legs, description, order_ref, actor)
 
-    existing = _existing(key, kind, legs)
-    if existing is not None:
-        return existing
 
+def _post(key: str, kind: str, legs: list[tuple[Account, int]], description: str, order_ref: int | None,
+          actor) -> Transfer:
     net: dict[int, int] = defaultdict(int)
     by_id: dict[int, Account] = {}
     for account, amount in legs:
@@ -142,29 +180,68 @@ def post_transfer(
     debited = sorted(
         pk for pk, change in net.items() if change < 0 and by_id[pk].kind not in Account.MAY_BE_NEGATIVE
     )
-    if debited:
-        list(Account.objects.select_for_update().filter(pk__in=debited).order_by("pk").values_list("pk"))
-        # Someone holding the locks before us may have posted this very key: look again.
+    if not debited:
         existing = _existing(key, kind, legs)
         if existing is not None:
             return existing
-        current = balances([by_id[pk] for pk in debited])
-        for pk in debited:
-            if current[pk] + net[pk] < 0:
-                raise InsufficientFunds()
+        try:
+            with transaction.atomic():
+                return _insert(key, kind, legs, description, order_ref, actor)
+        except IntegrityError:
+            # A concurrent posting of the same key committed between our check and our insert.
+            existing = _existing(key, kind, legs)
+            if existing is None:
+                raise
+            return existing
 
-    try:
-        with transaction.atomic():
-            transfer = Transfer.objects.create(
-                kind=kind, idempotency_key=key, description=description[:300], order_ref=order_ref,
-                actor=actor,
-            )
-            Leg.objects.bulk_create([Leg(transfer=transfer, account=account, amount=amount) for account, amount in legs])
-    except IntegrityError:
-        # A concurrent posting of the same key committed between our check and our insert.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM escrow_account WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [debited])
+        # Under the locks (a new statement, so it sees every posting committed by whoever held
+        # them before us): the balances of the debited accounts, and whether this key was posted.
+        cursor.execute(_BALANCES_AND_KEY, [key, debited])
+        rows = cursor.fetchall()
+    if rows and rows[0][2] is not None:
         existing = _existing(key, kind, legs)
-        if existing is None:
-            raise
-        return existing
+        if existing is not None:
+            return existing
+    current = {pk: total for pk, total, _posted in rows}
+    for pk in debited:
+        if current.get(pk, 0) + net[pk] < 0:
+            raise InsufficientFunds()
+    # No savepoint: a posting of this key with the same legs holds our locks until it commits, so
+    # the look above saw it; only a posting of this key with other legs (a conflict, a bug) could
+    # still collide here, and its IntegrityError then rolls the whole transaction back.
+    return _insert(key, kind, legs, description, order_ref, actor)
+
+
+_BALANCES_AND_KEY = """
+SELECT account.id,
+       COALESCE((SELECT SUM(leg.amount) FROM escrow_leg leg WHERE leg.account_id = account.id), 0),
+       (SELECT transfer.id FROM escrow_transfer transfer WHERE transfer.idempotency_key = %s)
+FROM unnest(%s::bigint[]) AS account(id)
+"""
+
+_INSERT = """
+WITH t AS (
+    INSERT INTO escrow_transfer (kind, idempotency_key, description, order_ref, actor_id, created_at)
+    VALUES (%s, %s, %s, %s, %s, %s) RETURNING id
+)
+INSERT INTO escrow_leg (transfer_id, account_id, amount)
+SELECT t.id, leg.account_id, leg.amount FROM t, unnest(%s::bigint[], %s::bigint[]) AS leg(account_id, amount)
+RETURNING transfer_id
+"""
+
+
+def _insert(key: str, kind: str, legs: list[tuple[Account, int]], description: str, order_ref: int | None,
+            actor) -> Transfer:
+    """The transfer and its legs in one statement (the deferred triggers check them at commit)."""
+    transfer = Transfer(kind=kind, idempotency_key=key, description=description[:300], order_ref=order_ref,
+                        actor_id=getattr(actor, "pk", actor), created_at=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT, [transfer.kind, transfer.idempotency_key, transfer.description, transfer.order_ref,
+                                 transfer.actor_id, transfer.created_at,
+                                 [account.pk for account, _ in legs], [amount for _, amount in legs]])
+        transfer.pk = cursor.fetchone()[0]
+    transfer._state.adding = False
     transfer.created = True
     return transfer

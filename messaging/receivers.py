@@ -1,7 +1,8 @@
 """Order events become system lines of the order's thread, and an in-app notice to the other party.
 
-Connected to `post_save` of `orders.OrderEvent`, so the orders app needs no change; it runs in the
-same transaction as the event (the order row is already locked by the orders action).
+Connected to `post_save` of `orders.OrderEvent`, so the orders app needs no change. The receiver
+only writes an outbox row in the event's transaction; a drainer writes the line and the notices
+after commit (`order_event_effects`), exactly once, even if a worker or the broker dies meanwhile.
 """
 
 from __future__ import annotations
@@ -9,17 +10,29 @@ from __future__ import annotations
 from django.db.models.signals import post_save
 
 from notifications.api import notify
+from outbox.api import enqueue
 
 from .notifications import ORDER_EVENT_KINDS
+
+HANDLER = "messaging.receivers.order_event_effects"
 
 
 def _order_event_saved(sender, instance, created, raw=False, **kwargs):
     if not created or raw:
         return
+    enqueue(HANDLER, {"event": instance.pk})
+
+
+def order_event_effects(*, event: int) -> None:
+    """The outbox handler: the event's system line in the order's thread and the notices."""
+    from orders.models import OrderEvent
+
     from . import actions
     from .models import Message
 
-    event = instance
+    event = OrderEvent.objects.select_related("order__buyer", "order__expert", "actor").filter(pk=event).first()
+    if event is None:
+        return
     order = event.order
     conversation = actions.order_conversation(order)
     text = event.label
@@ -39,4 +52,3 @@ def connect() -> None:
 
 
 connect()
-

@@ -4,14 +4,28 @@
     enqueue_email(subject=..., body=..., to=[user.email])    # inside the transaction that caused it
 
 `enqueue` (any handler) and `enqueue_email` register one robust on-commit hook that asks Celery to
-drain soon; if the broker is unreachable that is logged and nothing else happens: the beat task
-drains the rows once the broker is back. The user's request never fails because of it.
+drain soon. The request only raises a flag: a thread of the process sends the drain task (at most
+one every KICK_INTERVAL seconds, however many commits asked), so no request waits on the broker;
+if the broker is unreachable that is logged and nothing else happens: the beat task drains the
+rows once the broker is back. The user's request never fails because of it.
+
+Inside `collected()` (an order's completion uses it) every `enqueue` of the block is written at its
+end in one INSERT: the side effects that only write to the database become one row (a group, run
+by `run_group` in one drainer transaction: all of them or, on an error, none and a retry), and the
+ones that leave the site (`alone=True`: emails) a row each, so that a retry never sends twice.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+import json
 import logging
+import os
+import threading
+import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core import mail
@@ -24,22 +38,94 @@ from .models import Message
 logger = logging.getLogger(__name__)
 
 EMAIL_HANDLER = "outbox.api.send_email"
+GROUP_HANDLER = "outbox.api.run_group"
 MAX_ATTEMPTS = 12
+KICK_INTERVAL = 0.05  # seconds between two drain tasks sent by one process
 
 
-def enqueue(handler: str, payload: dict | None = None, *, dedupe_key: str | None = None) -> Message | None:
+class _Collector:
+    def __init__(self, depth: int) -> None:
+        self.depth = depth
+        self.grouped: list[dict] = []
+        self.alone: list[Message] = []
+
+
+_collector: contextvars.ContextVar[_Collector | None] = contextvars.ContextVar("outbox_collector", default=None)
+
+
+def _savepoint_depth() -> int:
+    return sum(1 for sid in transaction.get_connection().savepoint_ids if sid)
+
+
+@contextmanager
+def collected():
+    """Inside a transaction: write the block's side effects at its end, in one INSERT (see above).
+
+    A side effect enqueued inside a savepoint of the block is written at once instead (it must
+    vanish if that savepoint is rolled back). Nested blocks leave the writing to the outermost.
+    """
+    if _collector.get() is not None:
+        yield
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("outbox.collected() needs a transaction.")
+    collector = _Collector(_savepoint_depth())
+    token = _collector.set(collector)
+    try:
+        yield
+    finally:
+        _collector.reset(token)
+    rows = list(collector.alone)
+    if len(collector.grouped) == 1:
+        rows.append(collector.grouped[0])
+    elif collector.grouped:
+        rows.append({"handler": GROUP_HANDLER, "payload": {"items": collector.grouped}})
+    if rows:
+        _insert(rows)
+        transaction.on_commit(kick, robust=True)
+
+
+_INSERT = """
+INSERT INTO outbox_message (handler, payload, created_at, available_at, attempts, last_error)
+SELECT row.handler, row.payload::jsonb, %s, %s, 0, '' FROM unnest(%s::text[], %s::text[]) AS row(handler, payload)
+"""
+
+
+def _insert(rows: list[dict]) -> None:
+    """Rows `{"handler": …, "payload": …}` in one statement (what `Message.objects.bulk_create` would
+    write, without its per-field machinery)."""
+    field = Message._meta.get_field("payload")
+    now = timezone.now()
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(_INSERT, [now, now, [row["handler"] for row in rows],
+                                 [json.dumps(row["payload"], cls=field.encoder) for row in rows]])
+
+
+def enqueue(handler: str, payload: dict | None = None, *, dedupe_key: str | None = None,
+            alone: bool = False) -> Message | None:
     """Record one side effect (`handler` is the dotted path of a function taking the payload's keys).
 
     Call it inside the transaction of the change that causes it. Returns None when `dedupe_key`
-    was already enqueued.
+    was already enqueued, or when the row is written later by `collected()`. `alone`: the handler
+    does something outside the database (sends an email), so it never shares a row with others.
     """
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(handler=handler, payload=payload or {}, dedupe_key=dedupe_key)
-    except IntegrityError:
-        if dedupe_key and Message.objects.filter(dedupe_key=dedupe_key).exists():
-            return None
-        raise
+    collector = _collector.get()
+    if collector is not None and dedupe_key is None and _savepoint_depth() == collector.depth:
+        if alone:
+            collector.alone.append({"handler": handler, "payload": payload or {}})
+        else:
+            collector.grouped.append({"handler": handler, "payload": payload or {}})
+        return None
+    if dedupe_key is None:
+        message = Message.objects.create(handler=handler, payload=payload or {})
+    else:
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(handler=handler, payload=payload or {}, dedupe_key=dedupe_key)
+        except IntegrityError:
+            if Message.objects.filter(dedupe_key=dedupe_key).exists():
+                return None
+            raise
     transaction.on_commit(kick, robust=True)
     return message
 
@@ -50,7 +136,13 @@ def enqueue_email(*, subject: str, body: str, to: list[str], html: str | None = 
     return enqueue(EMAIL_HANDLER, {
         "subject": subject, "body": body, "to": list(to), "html": html,
         "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
-    }, dedupe_key=dedupe_key)
+    }, dedupe_key=dedupe_key, alone=True)
+
+
+def run_group(*, items: list[dict]) -> None:
+    """The handler of a group row: every item in order, in the drainer's transaction."""
+    for item in items:
+        import_string(item["handler"])(**item["payload"])
 
 
 def send_email(*, subject: str, body: str, to: list[str], from_email: str, html: str | None = None) -> None:
@@ -62,22 +154,81 @@ def send_email(*, subject: str, body: str, to: list[str], from_email: str, html:
 
 
 def kick() -> None:
-    """Ask a worker to drain now. Never raises: with the broker down, the beat task drains later."""
+    """Ask a worker to drain soon. Never raises and never waits on the broker (see the module's
+    docstring); with eager Celery (tests, the demo) it drains here and now."""
     from .tasks import drain_task
 
     if drain_task.app.conf.task_always_eager:
         drain_task.apply()
         return
+    _kicker.want()
+
+
+def _send_drain_task(state: dict) -> None:
+    from .tasks import drain_task
+
+    if drain_task.app.conf.task_always_eager:
+        return  # switched to eager meanwhile (tests): the committing thread drained itself
+    url = drain_task.app.conf.broker_url
+    if state.get("connection") is not None and state.get("url") != url:  # the broker was moved
+        with contextlib.suppress(Exception):
+            state["connection"].release()
+        state["connection"] = None
     try:
-        # A connection of its own that gives up at once: with the broker down the request must not
-        # wait out kombu's default retries (about six seconds).
-        with drain_task.app.connection_for_write(
-            transport_options={"max_retries": 1, "interval_start": 0, "interval_step": 0.1},
-            connect_timeout=1,
-        ) as connection:
-            drain_task.apply_async(retry=False, connection=connection)
+        if state.get("connection") is None:
+            state["url"] = url
+            # A connection that gives up at once: with the broker down, kombu's default retries
+            # would hold the kicks of this process for about six seconds.
+            state["connection"] = drain_task.app.connection_for_write(
+                transport_options={"max_retries": 1, "interval_start": 0, "interval_step": 0.1},
+                connect_timeout=1,
+            )
+        drain_task.apply_async(retry=False, connection=state["connection"])
     except Exception:  # noqa: BLE001 - the broker being down must never reach the user
         logger.warning("outbox: could not ask a worker to drain now; the periodic drain will", exc_info=True)
+        connection, state["connection"] = state.get("connection"), None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                connection.release()
+        time.sleep(1)  # and try again with the next commit
+
+
+class _Kicker:
+    """One daemon thread per process that sends a drain task after commits raised its flag.
+
+    Every commit that wrote rows raises the flag after committing; the thread lowers it before
+    sending, so each commit is followed by a drain task sent after it (commits close together share
+    one). Restarted in a forked child (gunicorn, Celery prefork).
+    """
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        self._flag = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def want(self) -> None:
+        self._flag.set()
+        if self._thread is None or not self._thread.is_alive():
+            with self._lock:
+                if self._thread is None or not self._thread.is_alive():
+                    self._thread = threading.Thread(target=self._run, name="outbox-kicker", daemon=True)
+                    self._thread.start()
+
+    def _run(self) -> None:
+        state: dict = {}
+        flag = self._flag
+        while True:
+            flag.wait()
+            flag.clear()
+            _send_drain_task(state)
+            time.sleep(KICK_INTERVAL)
+
+
+_kicker = _Kicker()
 
 
 def _backoff(attempts: int) -> dt.timedelta:

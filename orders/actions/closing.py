@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from escrow import actions as escrow
 from escrow import ledger
+from outbox import api as outbox
 from services.models import Service
 
 from ..exceptions import OrderTransitionError
@@ -26,17 +27,33 @@ logger = logging.getLogger(__name__)
 
 
 def _complete(order: Order, *, actor, kind: str) -> None:
-    close_pending_cancellation(order)
-    escrow.escrow_release(
-        order_ref=order.pk, expert=order.expert, buyer=order.buyer, amount=order.price,
-        platform_fee=order.buyer_fee, actor=actor, commission_percent=order.commission_percent,
-    )
-    order.transition_to(S.COMPLETED, actor=actor, kind=kind)
-    order.completed_at = timezone.now()
-    order.save()
-    # The catalogue's denormalised count (cards, search) moves with the completion.
-    Service.objects.filter(pk=order.service_id).update(completed_orders=F("completed_orders") + 1)
-    order_email(order, "completed", to=order.expert)
+    """Release and complete, in the caller's transaction: the money, the status and the event.
+
+    Everything else the completion causes (the thread's system line, both notices, the review
+    window and its invitations, the service's completed count, the expert's email) is written to
+    the outbox in one INSERT and done by a drainer after commit: exactly once, even if a worker or
+    the broker dies meanwhile (the row is the durable record).
+    """
+    with outbox.collected():
+        close_pending_cancellation(order)
+        escrow.escrow_release(
+            order_ref=order.pk, expert=order.expert_id, buyer=order.buyer_id, amount=order.price,
+            platform_fee=order.buyer_fee, actor=actor, commission_percent=order.commission_percent,
+        )
+        order.transition_to(S.COMPLETED, actor=actor, kind=kind)
+        order.completed_at = timezone.now()
+        order.save(update_fields=["status", "completed_at", "updated_at"])
+        # The catalogue's denormalised count (cards, search) follows the completion.
+        outbox.enqueue(COUNT_COMPLETION, {"service": order.service_id})
+        order_email(order, "completed", to=order.expert_id)
+
+
+COUNT_COMPLETION = "orders.actions.closing.count_completion"
+
+
+def count_completion(*, service: int) -> None:
+    """The outbox handler: one more completed order on the service's cards."""
+    Service.objects.filter(pk=service).update(completed_orders=F("completed_orders") + 1)
 
 
 @transaction.atomic(durable=True)

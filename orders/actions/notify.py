@@ -8,26 +8,42 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from outbox.api import enqueue_email
+from outbox.api import enqueue, send_email
 
 from ..models import Order
 
+EMAIL_HANDLER = "orders.actions.notify.send_order_email"
+
 
 def order_email(order: Order, what: str, *, to, extra: Mapping[str, object] | None = None) -> None:
-    """Write one email about `order` to `to` (a user) into the outbox, in the caller's transaction.
+    """Write one email about `order` to `to` (a user or a user id) into the outbox, in the caller's
+    transaction.
 
     It leaves only if the transaction commits, exactly once, even if the broker is down meanwhile
-    (the outbox's drainers send it when it is back). `extra` adds plain values to the templates'
-    context.
+    (the outbox's drainers send it when it is back). The row holds ids only: the drainer renders
+    the email (so the action reads no user row and renders no template). `extra` adds plain JSON
+    values to the templates' context.
     """
-    if to is None or not to.email:
+    if to is None:
         return
+    enqueue(EMAIL_HANDLER, {"order": order.pk, "what": what, "to": getattr(to, "pk", to), "extra": dict(extra or {})},
+            alone=True)
+
+
+def send_order_email(*, order: int, what: str, to: int, extra: dict | None = None) -> None:
+    """The outbox handler: render the email now and send it (nothing if the user has no address)."""
+    from accounts.models import User
+
+    user = User.objects.filter(pk=to).first()
+    if user is None or not user.email:
+        return
+    order_row = Order.objects.get(pk=order)
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"order": order, "user": to, "what": what, "url": _site_url(order.get_absolute_url()),
+        context = {"order": order_row, "user": user, "what": what, "url": _site_url(order_row.get_absolute_url()),
                    **dict(extra or {})}
         subject = render_to_string("orders/email/subject.txt", context).strip()
         body = render_to_string("orders/email/body.txt", context)
-    enqueue_email(subject=subject, body=body, to=[to.email])
+    send_email(subject=subject, body=body, to=[user.email], from_email=settings.DEFAULT_FROM_EMAIL)
 
 
 def _site_url(path: str) -> str:

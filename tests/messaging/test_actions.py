@@ -4,6 +4,7 @@ from messaging import actions
 from messaging.exceptions import BlockedError, ContactWarning, MessagingError
 from messaging.models import Conversation, Message
 from notifications.models import Notification
+from outbox.api import drain
 from tests.accounts.factories import UserFactory
 from tests.orders.factories import delivered_order, pdf
 from tests.services.factories import expert_user
@@ -48,6 +49,9 @@ def test_refusals():
 
 def test_order_events_become_system_lines():
     order = delivered_order()
+    # Written by the outbox's drainer after each action commits (a worker, kicked on commit).
+    assert not Message.objects.filter(conversation__order=order).exists()
+    drain()
     conv = Conversation.objects.get(order=order)
     kinds = list(conv.messages.values_list("order_event__kind", flat=True))
     assert kinds[-1] == "delivered" and "paid" in kinds
@@ -60,6 +64,7 @@ def test_each_order_event_notifies_the_other_party_in_app():
 
     order = delivered_order()
     order_actions.order_confirm(order_id=order.pk, actor=order.buyer)
+    drain()
     kinds_expert = set(Notification.objects.filter(recipient=order.expert).values_list("kind", flat=True))
     kinds_buyer = set(Notification.objects.filter(recipient=order.buyer).values_list("kind", flat=True))
     assert {"order_paid", "order_requirements"} <= kinds_expert

@@ -157,25 +157,37 @@ def test_with_the_broker_down_actions_commit_pages_render_and_every_email_goes_o
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_whole_order_journey_with_the_broker_down_sends_every_email_once_when_it_is_back(
+def test_a_whole_order_journey_with_the_broker_down_sends_every_email_and_side_effect_once_when_it_is_back(
     celery_worker_real, broker_down, client
 ):
     from escrow.checks import run_checks
+    from messaging.models import Message as ThreadMessage
+    from notifications.models import Notification
     from orders import actions
+    from orders.actions.notify import EMAIL_HANDLER as ORDER_EMAIL_HANDLER
     from orders.models import Order
+    from reviews.models import ReviewWindow
     from tests.orders import factories as f
 
     mail.outbox.clear()
     order = f.delivered_order(price=1_000_000)  # paid at the (sandbox) bank, requirements, delivery
     client.force_login(order.buyer)
+    started = time.monotonic()
     response = client.post(f"/orders/{order.pk}/confirm/", {"confirmed": "1"})
     assert response.status_code == 302
+    assert time.monotonic() - started < 5  # no waiting on the dead broker
     assert Order.objects.get(pk=order.pk).status == Order.Status.COMPLETED
     assert client.get(f"/orders/{order.pk}/").status_code == 200
     assert not any(run_checks().values())
+    # Nothing after the commit happened yet: no email, no line in the thread, no notice, no window.
     assert mail.outbox == []
-    waiting = Message.objects.filter(sent_at__isnull=True).count()
-    assert waiting >= 4  # paid, requirements, delivered, completed
+    assert not ThreadMessage.objects.filter(conversation__order=order).exists()
+    assert not Notification.objects.filter(kind="order_confirmed").exists()
+    assert not ReviewWindow.objects.filter(order=order).exists()
+    order.service.refresh_from_db()
+    assert order.service.completed_orders == 0
+    emails = Message.objects.filter(sent_at__isnull=True, handler__in=[api.EMAIL_HANDLER, ORDER_EMAIL_HANDLER]).count()
+    assert emails >= 4  # paid, requirements, delivered, completed
 
     broker_down()
     drain_task.delay()
@@ -184,7 +196,67 @@ def test_a_whole_order_journey_with_the_broker_down_sends_every_email_once_when_
         time.sleep(0.2)
     drain_task.delay()
     time.sleep(1)
+    assert Message.objects.filter(sent_at__isnull=True).count() == 0
     sent = Counter((m.to[0], m.subject) for m in mail.outbox)
-    assert len(mail.outbox) == waiting and set(sent.values()) == {1}
+    assert len(mail.outbox) == emails and set(sent.values()) == {1}
     assert {m.to[0] for m in mail.outbox} == {order.buyer.email, order.expert.email}
+    # Every side effect of every event, exactly once.
+    lines = ThreadMessage.objects.filter(conversation__order=order, kind=ThreadMessage.Kind.ORDER_EVENT)
+    assert sorted(lines.values_list("order_event_id", flat=True)) == sorted(order.events.values_list("pk", flat=True))
+    assert Notification.objects.filter(recipient=order.expert, kind="order_confirmed").count() == 1
+    assert Notification.objects.filter(kind="review_invite").count() == 2
+    assert ReviewWindow.objects.filter(order=order).count() == 1
+    order.service.refresh_from_db()
+    assert order.service.completed_orders == 1
     assert actions  # the journey went through the real actions
+
+
+LOG: list[str] = []
+
+
+def remember(*, text: str) -> None:
+    """A side effect that only writes to the database."""
+    from django.contrib.auth.models import Group
+
+    Group.objects.create(name=text)
+    LOG.append(text)
+
+
+def fail_once(*, n: int) -> None:
+    FAILURES[f"group-{n}"] += 1
+    if FAILURES[f"group-{n}"] == 1:
+        raise RuntimeError("the worker died here")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_collected_block_writes_one_row_for_its_database_effects_and_a_row_per_email():
+    from django.contrib.auth.models import Group
+
+    FAILURES.clear()
+    mail.outbox.clear()
+    with transaction.atomic():
+        with api.collected():
+            api.enqueue("tests.outbox.test_outbox.remember", {"text": "line"})
+            api.enqueue_email(subject="one", body="", to=["a@example.com"])
+            api.enqueue("tests.outbox.test_outbox.fail_once", {"n": 1})
+            api.enqueue("tests.outbox.test_outbox.remember", {"text": "notice"})
+        rows = list(Message.objects.order_by("id").values_list("handler", flat=True))
+        assert sorted(rows) == sorted([api.EMAIL_HANDLER, api.GROUP_HANDLER])
+    # The kick drained at commit: the email left; the group failed half-way and left nothing behind.
+    assert [m.subject for m in mail.outbox] == ["one"]
+    assert not Group.objects.exists()
+    group = Message.objects.get(handler=api.GROUP_HANDLER)
+    assert group.sent_at is None and "the worker died here" in group.last_error
+    Message.objects.filter(pk=group.pk).update(available_at=group.created_at)
+    assert api.drain() == 1
+    assert sorted(Group.objects.values_list("name", flat=True)) == ["line", "notice"]  # each once
+    assert api.drain() == 0 and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_collected_block_rolled_back_writes_nothing():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        with api.collected():
+            api.enqueue("tests.outbox.test_outbox.remember", {"text": "never"})
+            raise RuntimeError
+    assert not Message.objects.exists()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from orders.models import Order
+from outbox.api import drain
 from reviews import actions
 from reviews.checks import check_ratings
 from reviews.exceptions import ReviewError, ReviewNotFound
@@ -34,7 +35,10 @@ def persian_error(exc_info) -> str:
 
 def test_completion_opens_the_window_and_invites_both_sides():
     order = f.completed_order()
+    assert not ReviewWindow.objects.filter(order=order).exists()  # until the outbox is drained
+    drain()
     window = ReviewWindow.objects.get(order=order)
+    assert window.opened_at == order.completed_at or abs(window.opened_at - order.completed_at) < dt.timedelta(seconds=1)
     assert window.closes_at - window.opened_at == dt.timedelta(days=14)
     invited = set(Notification.objects.filter(kind="review_invite").values_list("recipient_id", flat=True))
     assert invited == {order.buyer_id, order.expert_id}

@@ -1,0 +1,124 @@
+"""Where the milliseconds of one confirm-and-release go: queries (with their time), Python time, CPU.
+
+    DATABASE_URL=…/az_NAME_bench .venv/bin/python bench/profile_money.py [-n 40] [--profile]
+
+Prepares N delivered orders through the real actions (as bench/money.py does), then confirms them
+one by one in one thread through `orders.actions.order_confirm`, capturing every query. Prints the
+median and p95 wall ms, process CPU ms, the queries of one release with their time, and (with
+--profile) cProfile's view by cumulative and own time. The after-commit work (draining the outbox)
+is measured separately, as a worker would do it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _summary(label: str, values: list[float]) -> str:
+    ordered = sorted(values)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return f"{label}: median {statistics.median(values):.2f} ms, p95 {p95:.2f} ms"
+
+
+def main(argv):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=40)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--show-sql", action="store_true", help="print the SQL of one release")
+    parser.add_argument("--profile-drain", action="store_true", help="cProfile of the drainer after the releases")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(BASE_DIR))
+    from bench.run import setup_environment
+
+    setup_environment()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("migrate", interactive=False, verbosity=0)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    import outbox.api
+    from accounts.models import User
+    from bench.money import _delivered_orders
+    from orders import actions
+    from orders.models import Order
+    from outbox.models import Message
+
+    kick, outbox.api.kick = outbox.api.kick, lambda: None  # a worker drains, not the request
+    ids = _delivered_orders(args.n + 1)
+    buyers = dict(Order.objects.filter(pk__in=ids).values_list("pk", "buyer_id"))
+    users = {u.pk: u for u in User.objects.filter(pk__in=buyers.values())}
+    Message.objects.filter(sent_at__isnull=True).update(sent_at=django.utils.timezone.now())
+
+    # One release with its queries.
+    first = ids.pop(0)
+    with CaptureQueriesContext(connection) as ctx:
+        actions.order_confirm(order_id=first, actor=users[buyers[first]])
+    queries = ctx.captured_queries
+    kinds = Counter(q["sql"].split()[0].upper() for q in queries)
+    print(f"one release: {len(queries)} queries, {sum(float(q['time']) for q in queries) * 1000:.1f} ms in SQL "
+          f"(as timed by the client); by kind {dict(kinds)}")
+    for q in queries:
+        sql = q["sql"] if args.show_sql else q["sql"][:150]
+        print(f"  {float(q['time']) * 1000:6.2f} ms  {sql}")
+
+    wall, cpu, sql_ms = [], [], []
+    profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU time, not waits
+    for order_id in ids:
+        actor = users[buyers[order_id]]
+        with CaptureQueriesContext(connection) as ctx:
+            w0, c0 = time.perf_counter(), time.process_time()
+            if profiler:
+                profiler.enable()
+            actions.order_confirm(order_id=order_id, actor=actor)
+            if profiler:
+                profiler.disable()
+            wall.append((time.perf_counter() - w0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+        sql_ms.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
+    print(f"{len(ids)} releases, one thread:")
+    print("  " + _summary("wall", wall))
+    print("  " + _summary("process CPU", cpu))
+    print("  " + _summary("time waiting on SQL (client side, includes PostgreSQL's work and the commit)", sql_ms))
+
+    pending = Message.objects.filter(sent_at__isnull=True).count()
+    outbox.api.kick = kick
+    drain_profiler = cProfile.Profile(time.process_time) if args.profile_drain else None
+    with CaptureQueriesContext(connection) as ctx:
+        w0, c0 = time.perf_counter(), time.process_time()
+        if drain_profiler:
+            drain_profiler.enable()
+        drained = outbox.api.drain()
+        if drain_profiler:
+            drain_profiler.disable()
+        w, c = (time.perf_counter() - w0) * 1000, (time.process_time() - c0) * 1000
+    print(f"drainer: {len(ctx.captured_queries)} queries for {drained} rows")
+    if drain_profiler:
+        stats = pstats.Stats(drain_profiler)
+        stats.sort_stats("cumulative").print_stats(50)
+    if drained:
+        print(f"after commit, a drainer: {drained} of {pending} outbox rows in {w:.0f} ms wall / {c:.0f} ms CPU "
+              f"= {w / max(1, len(ids) + 1):.2f} ms wall per release")
+    if profiler:
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(60)
+        stats.sort_stats("tottime").print_stats(30)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "azmoodegan.settings")
+    main(sys.argv[1:])
