@@ -11,6 +11,8 @@ import pytest
 import redis
 from django.conf import settings
 
+from tests import testdb
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -25,15 +27,29 @@ SCREENSHOTS = Path(settings.BASE_DIR) / ".data" / "screenshots"
 
 
 def _allow_ledger_truncate(sender, connection, **kwargs):
-    """Transactional tests empty the database with TRUNCATE, which the ledger refuses elsewhere."""
+    """Transactional tests may empty the database with TRUNCATE, which the ledger refuses elsewhere.
+
+    Commits do not wait for the disk (`synchronous_commit = off`): a throw-away database needs no
+    durability across a crash, and what other sessions see and when is unchanged.
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET escrow.allow_truncate = 'on'")
+            cursor.execute("SET escrow.allow_truncate = 'on'; SET synchronous_commit = off")
 
 
 from django.db.backends.signals import connection_created  # noqa: E402
 
 connection_created.connect(_allow_ledger_truncate)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """Each worker's database is a copy of one migrated template, kept for the next run (tests/testdb.py)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        testdb.prepare_worker_database(connection, recreate=request.config.getvalue("create_db"))
+    yield
 
 
 @pytest.fixture(autouse=True)
@@ -217,6 +233,7 @@ def pytest_configure(config):
     its own cache prefix and Celery queue, so workers never see each other's keys or tasks.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    testdb.install_fast_wipe()
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         settings.CACHES["default"]["KEY_PREFIX"] = f"{settings.CACHES['default']['KEY_PREFIX']}-{worker}"
