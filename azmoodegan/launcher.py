@@ -289,13 +289,14 @@ TEST_ENVIRONMENT = {
 
 
 def _parallel(args: list[str]) -> list[str]:
-    """One pytest-xdist worker per core (TEST_WORKERS overrides; 1 runs in one process), whole files
-    per worker, unless the arguments choose already."""
+    """One pytest-xdist worker per core (TEST_WORKERS overrides; 1 runs in one process), unless the
+    arguments choose already. Tests are handed out one at a time, slowest kinds first (the order is
+    set in tests/conftest.py), so the workers finish together."""
     workers = os.environ.get("TEST_WORKERS") or str(os.cpu_count() or 1)
     if workers == "1" or any(a == "-n" or a.startswith("-n") or a.startswith("--numprocesses") or a == "no:xdist"
                              for a in args):
         return []
-    return ["-n", workers, "--dist", "loadfile"]
+    return ["-n", workers, "--dist", "load", "--maxschedchunk", "1"]
 
 
 def main(argv: list[str]) -> int:

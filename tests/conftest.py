@@ -226,6 +226,30 @@ def real_password_hasher(settings):
     return settings.PASSWORD_HASHERS[0]
 
 
+def _expected_cost(item) -> int:
+    """0 browser, 1 other transactional (threads, live server, real worker), 2 database, 3 the rest."""
+    names = item.fixturenames
+    if {"page", "mobile_page", "browser"} & set(names):
+        return 0
+    marker = item.get_closest_marker("django_db")
+    if {"live_server", "transactional_db", "celery_worker_real"} & set(names) or (
+        marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    ):
+        return 1
+    return 2 if marker is not None or "db" in names else 3
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The slowest kinds of test first, so that under pytest-xdist (`--dist load`, one test handed out
+    at a time; see azmoodegan/launcher.py) no worker is left with a long test while the others idle.
+
+    pytest-django orders database tests before transactional ones because Django's flush leaves the
+    rows data migrations made out; the wipe in tests/testdb.py restores them, so any order is safe.
+    """
+    items.sort(key=_expected_cost)
+
+
 def pytest_configure(config):
     """Hash test passwords with a fast hasher (the production hasher costs ~0.5 s per user).
 
