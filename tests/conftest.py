@@ -226,17 +226,38 @@ def real_password_hasher(settings):
     return settings.PASSWORD_HASHERS[0]
 
 
-def _expected_cost(item) -> int:
-    """0 browser, 1 other transactional (threads, live server, real worker), 2 database, 3 the rest."""
-    names = item.fixturenames
-    if {"page", "mobile_page", "browser"} & set(names):
-        return 0
+# The longest tests (10–25 s each on a quiet machine), started before everything else. A test missing
+# from here (renamed, say) still runs, only without the head start.
+LONGEST_FIRST = (
+    "orders/test_exclusive_outcomes.py::test_confirm_mutual_cancel_dispute_and_auto_complete_race",
+    "site/test_browser_mobile.py::test_main_pages_fit_a_phone",
+    "site/test_browser_mobile.py::test_main_pages_at_1280",
+    "escrow/test_withdrawals.py::test_concurrent_withdrawals_never_go_below_zero",
+    "escrow/test_withdrawals.py::test_concurrent_double_submits_of_one_form_make_one_withdrawal",
+    "services/test_browser_catalogue.py::",
+    "messaging/test_browser_messaging.py::test_ask_answer_warn_order_thread_and_bell",
+    "buyer_requests/test_browser.py::test_public_request_two_offers_compare_accept_pay",
+    "orders/test_browser_order.py::",
+    "orders/test_browser_money.py::test_dispute_with_evidence",
+    "accounts/test_browser_signup.py::test_signup_verify_login_become_expert",
+)
+
+
+def _expected_cost(item) -> tuple[int, int]:
+    """Known longest first, then browser, other transactional (threads, live server, a real worker),
+    database, and the rest."""
+    for rank, known in enumerate(LONGEST_FIRST):
+        if known in item.nodeid:
+            return (0, rank)
+    names = set(item.fixturenames)
+    if {"page", "mobile_page", "browser"} & names:
+        return (1, 0)
     marker = item.get_closest_marker("django_db")
-    if {"live_server", "transactional_db", "celery_worker_real"} & set(names) or (
+    if {"live_server", "transactional_db", "celery_worker_real"} & names or (
         marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
     ):
-        return 1
-    return 2 if marker is not None or "db" in names else 3
+        return (2, 0)
+    return (3, 0) if marker is not None or "db" in names else (4, 0)
 
 
 @pytest.hookimpl(trylast=True)
