@@ -3,6 +3,7 @@ and headless Chromium driven through Playwright."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -50,6 +51,16 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     with django_db_blocker.unblock():
         testdb.prepare_worker_database(connection, recreate=request.config.getvalue("create_db"))
     yield
+
+
+@pytest.fixture(autouse=True)
+def _root_log_level():
+    """A real Celery worker sets the root logger's level (to ERROR) when it starts: put it back, so that
+    the tests after it, in any order, still capture warnings (`caplog`)."""
+    root = logging.getLogger()
+    level = root.level
+    yield
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
