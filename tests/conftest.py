@@ -251,6 +251,9 @@ LONGEST_FIRST = (
     "orders/test_browser_order.py::",
     "orders/test_browser_money.py::test_dispute_with_evidence",
     "accounts/test_browser_signup.py::test_signup_verify_login_become_expert",
+    "reviews/test_demo.py::test_seed_makes_real_orders_and_reviews_once",
+    "escrow/test_stateful.py::",
+    "orders/test_stateful_ledger.py::",
 )
 
 
