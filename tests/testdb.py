@@ -115,8 +115,9 @@ def prepare_worker_database(connection, recreate: bool = False) -> None:
     """Point `connection` at this worker's test database, a copy of the template.
 
     The copy of the previous run is kept and reused when it came from the same template: it is wiped
-    back to the migrated state first (like `--reuse-db`, without stale rows). Otherwise, or with
-    `recreate` (pytest's `--create-db`), it is copied anew. It is not dropped at the end: DROP
+    back to the migrated state first (like `--reuse-db`, without stale rows). Otherwise, with
+    `recreate` (pytest's `--create-db`), or when the wipe is not allowed (not a superuser), it is
+    copied anew. It is not dropped at the end: DROP
     DATABASE waits for a checkpoint of the whole server (seconds on a busy machine).
     """
     template = ensure_template(connection)
@@ -125,7 +126,9 @@ def prepare_worker_database(connection, recreate: bool = False) -> None:
         cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
                        [name])
         row = cursor.fetchone()
-        reuse = not recreate and row is not None and row[0] == f"copy of {template}"
+        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+        can_wipe = cursor.fetchone()[0]
+        reuse = can_wipe and not recreate and row is not None and row[0] == f"copy of {template}"
         if not reuse:
             if row is not None:
                 cursor.execute(f"DROP DATABASE {_quote(name)} WITH (FORCE)")
@@ -135,7 +138,7 @@ def prepare_worker_database(connection, recreate: bool = False) -> None:
     settings.DATABASES[connection.alias]["NAME"] = name
     connection.settings_dict["NAME"] = name
     if reuse and not wipe(connection):
-        raise RuntimeError(f"cannot wipe the kept test database {name}: drop it and run again")
+        raise RuntimeError(f"cannot wipe the kept test database {name}: run with --create-db")
 
 
 _wipe_sql: dict[str, str | None] = {}
