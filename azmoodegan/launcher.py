@@ -289,13 +289,26 @@ TEST_ENVIRONMENT = {
 
 
 def _parallel(args: list[str]) -> list[str]:
-    """One pytest-xdist worker per core (TEST_WORKERS overrides; 1 runs in one process), whole files
-    per worker, unless the arguments choose already."""
-    workers = os.environ.get("TEST_WORKERS") or str(os.cpu_count() or 1)
-    if workers == "1" or any(a == "-n" or a.startswith("-n") or a.startswith("--numprocesses") or a == "no:xdist"
-                             for a in args):
+    """One pytest-xdist worker per core (TEST_WORKERS overrides; 1 runs in one process), unless the
+    arguments choose already. Tests are handed out one at a time, slowest first (the order is set in
+    tests/conftest.py), so that the workers finish together; also when the arguments give only -n."""
+    if "no:xdist" in args:
         return []
-    return ["-n", workers, "--dist", "loadfile"]
+    schedule = ["--dist", "load", "--maxschedchunk", "1"]
+    if any(a.startswith(("--dist", "--maxschedchunk")) for a in args):
+        schedule = []
+    for i, arg in enumerate(args):
+        if arg in ("-n", "--numprocesses"):
+            workers = args[i + 1] if i + 1 < len(args) else ""
+        elif arg.startswith("--numprocesses="):
+            workers = arg.partition("=")[2]
+        elif arg.startswith("-n"):
+            workers = arg[2:]
+        else:
+            continue
+        return [] if workers == "0" else schedule
+    workers = os.environ.get("TEST_WORKERS") or str(os.cpu_count() or 1)
+    return [] if workers == "1" else ["-n", workers, *schedule]
 
 
 def main(argv: list[str]) -> int:

@@ -3,6 +3,7 @@ and headless Chromium driven through Playwright."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+
+from tests import testdb
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -25,15 +28,39 @@ SCREENSHOTS = Path(settings.BASE_DIR) / ".data" / "screenshots"
 
 
 def _allow_ledger_truncate(sender, connection, **kwargs):
-    """Transactional tests empty the database with TRUNCATE, which the ledger refuses elsewhere."""
+    """Transactional tests may empty the database with TRUNCATE, which the ledger refuses elsewhere.
+
+    Commits do not wait for the disk (`synchronous_commit = off`): a throw-away database needs no
+    durability across a crash, and what other sessions see and when is unchanged.
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET escrow.allow_truncate = 'on'")
+            cursor.execute("SET escrow.allow_truncate = 'on'; SET synchronous_commit = off")
 
 
 from django.db.backends.signals import connection_created  # noqa: E402
 
 connection_created.connect(_allow_ledger_truncate)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """Each worker's database is a copy of one migrated template, kept for the next run (tests/testdb.py)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        testdb.prepare_worker_database(connection, recreate=request.config.getvalue("create_db"))
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _root_log_level():
+    """A real Celery worker sets the root logger's level (to ERROR) when it starts: put it back, so that
+    the tests after it, in any order, still capture warnings (`caplog`)."""
+    root = logging.getLogger()
+    level = root.level
+    yield
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
@@ -210,6 +237,54 @@ def real_password_hasher(settings):
     return settings.PASSWORD_HASHERS[0]
 
 
+# The longest tests (10–25 s each on a quiet machine), started before everything else. A test missing
+# from here (renamed, say) still runs, only without the head start.
+LONGEST_FIRST = (
+    "orders/test_exclusive_outcomes.py::test_confirm_mutual_cancel_dispute_and_auto_complete_race",
+    "site/test_browser_mobile.py::test_main_pages_fit_a_phone",
+    "site/test_browser_mobile.py::test_main_pages_at_1280",
+    "escrow/test_withdrawals.py::test_concurrent_withdrawals_never_go_below_zero",
+    "escrow/test_withdrawals.py::test_concurrent_double_submits_of_one_form_make_one_withdrawal",
+    "services/test_browser_catalogue.py::",
+    "messaging/test_browser_messaging.py::test_ask_answer_warn_order_thread_and_bell",
+    "buyer_requests/test_browser.py::test_public_request_two_offers_compare_accept_pay",
+    "orders/test_browser_order.py::",
+    "orders/test_browser_money.py::test_dispute_with_evidence",
+    "accounts/test_browser_signup.py::test_signup_verify_login_become_expert",
+    "reviews/test_demo.py::test_seed_makes_real_orders_and_reviews_once",
+    "escrow/test_stateful.py::",
+    "orders/test_stateful_ledger.py::",
+)
+
+
+def _expected_cost(item) -> tuple[int, int]:
+    """Known longest first, then browser, other transactional (threads, live server, a real worker),
+    database, and the rest."""
+    for rank, known in enumerate(LONGEST_FIRST):
+        if known in item.nodeid:
+            return (0, rank)
+    names = set(item.fixturenames)
+    if {"page", "mobile_page", "browser"} & names:
+        return (1, 0)
+    marker = item.get_closest_marker("django_db")
+    if {"live_server", "transactional_db", "celery_worker_real"} & names or (
+        marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    ):
+        return (2, 0)
+    return (3, 0) if marker is not None or "db" in names else (4, 0)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The slowest kinds of test first, so that under pytest-xdist (`--dist load`, one test handed out
+    at a time; see azmoodegan/launcher.py) no worker is left with a long test while the others idle.
+
+    pytest-django orders database tests before transactional ones because Django's flush leaves the
+    rows data migrations made out; the wipe in tests/testdb.py restores them, so any order is safe.
+    """
+    items.sort(key=_expected_cost)
+
+
 def pytest_configure(config):
     """Hash test passwords with a fast hasher (the production hasher costs ~0.5 s per user).
 
@@ -217,6 +292,7 @@ def pytest_configure(config):
     its own cache prefix and Celery queue, so workers never see each other's keys or tasks.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    testdb.install_fast_wipe()
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         settings.CACHES["default"]["KEY_PREFIX"] = f"{settings.CACHES['default']['KEY_PREFIX']}-{worker}"

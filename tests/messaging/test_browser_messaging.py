@@ -21,7 +21,9 @@ def second_tab(browser, live_server):
     return tab
 
 
-def test_ask_answer_warn_order_thread_and_bell(page, browser, live_server):
+def test_ask_answer_warn_order_thread_and_bell(page, browser, live_server, monkeypatch):
+    # The open conversation polls every 4 s; the same poller every 0.5 s keeps the waits below short.
+    monkeypatch.setattr("messaging.views.POLL_MS", 500)
     expert = expert_user(display_name="علی رضایی")
     buyer = UserFactory(first_name="مریم", last_name="کاظمی")
     service = published_service(owner=expert, title="بررسی قرارداد اجاره")

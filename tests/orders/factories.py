@@ -31,8 +31,9 @@ def callback_params(payment) -> dict:
     return dict(parse_qsl(urlsplit(callback_redirect(charge)).query))
 
 
-def pending_order(buyer=None, **package_kwargs) -> Order:
-    return actions.order_create(buyer=buyer or UserFactory(), package=package(**package_kwargs))
+def pending_order(buyer=None, of_package=None, **package_kwargs) -> Order:
+    """An order of `of_package`, or of a new package made with `package_kwargs`."""
+    return actions.order_create(buyer=buyer or UserFactory(), package=of_package or package(**package_kwargs))
 
 
 def start_payment(order: Order):

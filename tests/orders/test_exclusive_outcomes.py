@@ -42,9 +42,12 @@ def test_confirm_mutual_cancel_dispute_and_auto_complete_race_to_exactly_one_out
     cancel pending (even repetitions) or without one (odd). Four threads at once: the buyer confirms,
     the buyer accepts the cancellation, the expert opens a dispute, the beat task auto-completes."""
     staff = UserFactory(is_staff=True)
+    # One buyer and one package for all repetitions (a new order each time): a repetition then
+    # costs the order and the race, not the making of two users, a service and a package.
+    buyer, package = UserFactory(), f.package(price=1_000_000)
     outcomes: Counter = Counter()
     for rep in range(REPETITIONS):
-        order = f.delivered_order(price=1_000_000)
+        order = f.delivered_order(buyer=buyer, of_package=package)
         Order.objects.filter(pk=order.pk).update(delivered_at=timezone.now() - dt.timedelta(days=10))
         request = None
         if rep % 2 == 0:

@@ -44,14 +44,45 @@ LAYOUT_PROBLEMS = """() => {
 }"""
 
 
+NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(null))))"
+
+
 def layout_problems(page) -> list[str]:
-    """Problems at the top of the page and at its bottom (where the last actions are)."""
+    """Problems at the top of the page and at its bottom (where the last actions are).
+
+    The scrolls are instant (the site's `scroll-behavior: smooth` would animate them), and the check
+    at the bottom runs once a frame has been drawn there.
+    """
     problems = page.evaluate(LAYOUT_PROBLEMS)
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_timeout(50)
+    bottom = page.evaluate("() => { window.scrollTo({top: document.body.scrollHeight, behavior: 'instant'});"
+                           " return Math.abs(scrollY - (document.documentElement.scrollHeight - innerHeight)) }")
+    assert bottom <= 1, f"not scrolled to the bottom of {page.url} ({bottom}px short)"
+    page.evaluate(NEXT_FRAME)
     problems += [f"(scrolled to the bottom) {p}" for p in page.evaluate(LAYOUT_PROBLEMS)]
-    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
     return problems
+
+
+def track_open_requests(page) -> set:
+    """The page's requests still open (sent, not yet finished or failed)."""
+    open_requests: set = set()
+    page.on("request", lambda request: open_requests.add(request))
+    page.on("requestfinished", lambda request: open_requests.discard(request))
+    page.on("requestfailed", lambda request: open_requests.discard(request))
+    return open_requests
+
+
+def wait_until_settled(page, open_requests: set, timeout_s: float = 15) -> None:
+    """After the load event: the web fonts are in, a frame has been drawn, and none of the page's
+    requests is still open (an event-based stand-in for Playwright's 500 ms "networkidle")."""
+    import time
+
+    page.evaluate("() => document.fonts.ready.then(() => null)")
+    page.evaluate(NEXT_FRAME)
+    deadline = time.monotonic() + timeout_s
+    while open_requests:
+        assert time.monotonic() < deadline, f"{page.url}: requests still open: {[r.url for r in open_requests]}"
+        page.wait_for_timeout(20)
 
 
 def serious_accessibility_problems(page) -> list[str]:

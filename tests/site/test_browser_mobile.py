@@ -10,7 +10,12 @@ from tests.conftest import login, screenshot
 from tests.orders.factories import in_progress_order, paid_order
 from tests.services.factories import published_service
 
-from .layout import layout_problems, serious_accessibility_problems
+from .layout import (
+    layout_problems,
+    serious_accessibility_problems,
+    track_open_requests,
+    wait_until_settled,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,10 +41,11 @@ def _add_to_compare(page, *services):
 
 def _walk(page, pages, prefix):
     problems = []
+    open_requests = track_open_requests(page)
     for name, url in pages:
         response = page.goto(url)
         assert response.status < 500, url
-        page.wait_for_load_state("networkidle")
+        wait_until_settled(page, open_requests)
         problems += [f"{name} ({url}): {p}" for p in layout_problems(page)]
         problems += [f"{name} ({url}): {p}" for p in serious_accessibility_problems(page)]
         screenshot(page, f"{prefix}-{name}")
