@@ -1,6 +1,6 @@
 """Where the milliseconds of one confirm-and-release go: queries (with their time), Python time, CPU.
 
-    DATABASE_URL=…/az_NAME_bench .venv/bin/python bench/profile_money.py [-n 40] [--profile]
+    DATABASE_URL=…/az_NAME_bench .venv/bin/python -m bench.profile_money [-n 40] [--profile]
 
 Prepares N delivered orders through the real actions (as bench/money.py does), then confirms them
 one by one in one thread through `orders.actions.order_confirm`, capturing every query. Prints the
@@ -22,12 +22,13 @@ from collections import Counter
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench import inprocess  # noqa: E402
 
 
 def _summary(label: str, values: list[float]) -> str:
-    ordered = sorted(values)
-    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-    return f"{label}: median {statistics.median(values):.2f} ms, p95 {p95:.2f} ms"
+    return f"{label}: median {statistics.median(values):.2f} ms, p95 {inprocess.p95(values):.2f} ms"
 
 
 def main(argv):
