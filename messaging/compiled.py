@@ -43,6 +43,11 @@ class CompiledValues:
         return self._compiled
 
     def rows(self, *ids: int) -> list[dict]:
+        names = (self._compiled or self._compile())[4]
+        return [dict(zip(names, row, strict=True)) for row in self.tuples(*ids)]
+
+    def tuples(self, *ids: int) -> list:
+        """The rows as tuples, in the order of `.values()`'s names (as `.values_list()` would)."""
         if len(ids) != self.arity or not all(isinstance(i, int) for i in ids):
             raise TypeError(f"expected {self.arity} whole-number ids, got {ids!r}")
         sql, params, slots, compiler, names = self._compiled or self._compile()
@@ -50,7 +55,7 @@ class CompiledValues:
         with connections[self.using].cursor() as cursor:
             cursor.execute(sql, values)
             fetched = cursor.fetchall()
-        return [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[fetched])]
+        return list(compiler.results_iter(results=[fetched]))
 
 
 def instance(model, row: dict, prefix: str, fields: tuple[str, ...], using: str = "default"):
