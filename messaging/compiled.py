@@ -8,6 +8,7 @@ them — although from one request to the next only the ids in them change.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -64,5 +65,12 @@ def instance(model, row: dict, prefix: str, fields: tuple[str, ...], using: str 
     pk = row[f"{prefix}id"]
     if pk is None:
         return None
+    keys, attnames = _columns(model, prefix, fields)
+    return model.from_db(using, attnames, [row[k] for k in keys])
+
+
+@lru_cache(maxsize=64)
+def _columns(model, prefix: str, fields: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The values-row keys and the model's attribute names of `instance`'s columns (worked out once)."""
     names = ["id", *fields]
-    return model.from_db(using, [model._meta.get_field(n).attname for n in names], [row[f"{prefix}{n}"] for n in names])
+    return [f"{prefix}{n}" for n in names], [model._meta.get_field(n).attname for n in names]
