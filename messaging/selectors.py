@@ -95,12 +95,40 @@ def _people_query(count: int) -> CompiledValues:
     return CompiledValues(lambda *ids: get_user_model().objects.filter(pk__in=ids).values(*_person_columns()), count)
 
 
+@lru_cache(maxsize=1)
+def _person_class():
+    """`Person`: what an inbox row shows of someone, without building a user model instance (a user has
+    many more fields, each of which a model instance deals with). Its `display_name` and `is_expert` are
+    the user model's own properties, so the name shown is the same as everywhere else."""
+    from accounts.models import ExpertProfile
+
+    User = get_user_model()
+
+    class Person:
+        __slots__ = ("id", "first_name", "last_name", "email", "expert_profile")
+        display_name = User.display_name
+        is_expert = User.is_expert
+        get_full_name = User.get_full_name
+
+        def __init__(self, row: dict):
+            self.id, self.first_name, self.last_name, self.email = (
+                row["id"], row["first_name"], row["last_name"], row["email"])
+            self.expert_profile = instance(ExpertProfile, row, "expert_profile__", PROFILE_FIELDS)
+
+        @property
+        def pk(self) -> int:
+            return self.id
+
+    return Person
+
+
 def people(ids) -> dict:
-    """{id: user} with names, avatars and profile links (as `_person` makes them), in one query."""
+    """{id: person} with names and avatars (`_person_class`), in one query."""
     ids = sorted(set(ids))
     if not ids:
         return {}
-    return {r["id"]: _person(r) for r in _people_query(len(ids)).rows(*ids)}
+    person = _person_class()
+    return {r["id"]: person(r) for r in _people_query(len(ids)).rows(*ids)}
 
 
 def inbox_page(user, number) -> Page:
