@@ -12,7 +12,7 @@ the staff-only "flagged" mark. Nothing here touches the database: attachments co
 from __future__ import annotations
 
 import unicodedata
-from html import escape as _esc  # what django.utils.html.escape does to a str, without its lazy-string wrapper
+from html import escape as _esc
 
 from django.template.defaultfilters import filesizeformat, truncatechars
 from django.urls import reverse
@@ -22,6 +22,9 @@ from django.utils.translation import gettext as _
 
 from azmoodegan import persian
 from azmoodegan.templatetags.persian import fa_digits
+
+# `_esc` is what django.utils.html.escape does to a str, without its lazy-string wrapper (a third of a
+# row's cost went to that wrapper).
 
 
 def esc(value) -> str:
