@@ -12,12 +12,14 @@ the staff-only "flagged" mark. Nothing here touches the database: attachments co
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from html import escape as _esc
 
 from django.template.defaultfilters import filesizeformat, truncatechars
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from azmoodegan import persian
@@ -50,21 +52,27 @@ def _url_maker(name: str):
 
 
 class _Times:
-    """`<time>` elements of one list: the Jalali day is worked out once per calendar day, not once per line."""
+    """`<time>` elements of one list. A message's time reads the same for everyone (in a language and time
+    zone), so each is kept per process (`_time_html`): a page's 30 lines mostly repeat the last page's."""
 
     def __init__(self):
-        self.days: dict = {}
-        self.at = str(persian.AT_TIME)
-        self.tz = timezone.get_current_timezone()
+        self.key = (get_language(), timezone.get_current_timezone())
 
     def __call__(self, value) -> str:
-        local = value.astimezone(self.tz)  # timezone.localtime(value), the zone looked up once per list
-        day = local.date()
-        label = self.days.get(day)
-        if label is None:
-            label = self.days[day] = persian.jalali_date(day)
-        text = f"{label}، {self.at} {persian.to_persian_digits(local.strftime('%H:%M'))}"
-        return f'<time datetime="{local.isoformat()}">{_esc(text)}</time>'
+        return _time_html(value, *self.key)
+
+
+@lru_cache(maxsize=8192)
+def _time_html(value, language, tz) -> str:
+    local = value.astimezone(tz)  # timezone.localtime(value)
+    label = _jalali_day(local.date(), language)
+    text = f"{label}، {persian.AT_TIME} {persian.to_persian_digits(local.strftime('%H:%M'))}"
+    return f'<time datetime="{local.isoformat()}">{_esc(text)}</time>'
+
+
+@lru_cache(maxsize=1024)
+def _jalali_day(day, language) -> str:
+    return persian.jalali_date(day)
 
 
 class _Receipts:
