@@ -115,21 +115,32 @@ def relative_time(value: dt.datetime | None, now: dt.datetime | None = None) -> 
     """`۳ ساعت پیش`, `۲ روز دیگر`, `لحظاتی پیش`; older than a month falls back to the Jalali date."""
     if value is None:
         return ""
-    now = now or timezone.now()
-    seconds = (now - value).total_seconds()
-    future = seconds < 0
-    seconds = abs(seconds)
-    if seconds < 45:
-        return str(_("moments from now") if future else _("moments ago"))
-    for size, unit in ((86400 * 30, None), (86400, _("day")), (3600, _("hour")), (60, _("minute"))):
-        if seconds >= size:
-            if unit is None:
-                return jalali_date(value)
-            amount = to_persian_digits(int(seconds // size))
-            suffix = _("from now") if future else _("ago")
-            return f"{amount} {unit} {suffix}"
-    amount = to_persian_digits(max(1, round(seconds / 60)))
-    return f"{amount} {_('minute')} {_('from now') if future else _('ago')}"
+    return RelativeTimes(now)(value)
+
+
+class RelativeTimes:
+    """`relative_time` for a list of values against one `now`: its words are translated once, not per value."""
+
+    def __init__(self, now: dt.datetime | None = None):
+        self.now = now or timezone.now()
+        self.moments = (str(_("moments ago")), str(_("moments from now")))
+        self.suffix = (str(_("ago")), str(_("from now")))
+        self.units = ((86400 * 30, None), (86400, str(_("day"))), (3600, str(_("hour"))), (60, str(_("minute"))))
+
+    def __call__(self, value: dt.datetime | None) -> str:
+        if value is None:
+            return ""
+        seconds = (self.now - value).total_seconds()
+        future = seconds < 0
+        seconds = abs(seconds)
+        if seconds < 45:
+            return self.moments[future]
+        for size, unit in self.units:
+            if seconds >= size:
+                if unit is None:
+                    return jalali_date(value)
+                return f"{to_persian_digits(int(seconds // size))} {unit} {self.suffix[future]}"
+        return f"{to_persian_digits(max(1, round(seconds / 60)))} {self.units[3][1]} {self.suffix[future]}"
 
 
 # --- Text normalisation (DESIGN.md §5) -----------------------------------------------------------

@@ -8,6 +8,7 @@ them — although from one request to the next only the ids in them change.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -43,6 +44,11 @@ class CompiledValues:
         return self._compiled
 
     def rows(self, *ids: int) -> list[dict]:
+        names = (self._compiled or self._compile())[4]
+        return [dict(zip(names, row, strict=True)) for row in self.tuples(*ids)]
+
+    def tuples(self, *ids: int) -> list:
+        """The rows as tuples, in the order of `.values()`'s names (as `.values_list()` would)."""
         if len(ids) != self.arity or not all(isinstance(i, int) for i in ids):
             raise TypeError(f"expected {self.arity} whole-number ids, got {ids!r}")
         sql, params, slots, compiler, names = self._compiled or self._compile()
@@ -50,7 +56,7 @@ class CompiledValues:
         with connections[self.using].cursor() as cursor:
             cursor.execute(sql, values)
             fetched = cursor.fetchall()
-        return [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[fetched])]
+        return list(compiler.results_iter(results=[fetched]))
 
 
 def instance(model, row: dict, prefix: str, fields: tuple[str, ...], using: str = "default"):
@@ -59,5 +65,12 @@ def instance(model, row: dict, prefix: str, fields: tuple[str, ...], using: str 
     pk = row[f"{prefix}id"]
     if pk is None:
         return None
+    keys, attnames = _columns(model, prefix, fields)
+    return model.from_db(using, attnames, [row[k] for k in keys])
+
+
+@lru_cache(maxsize=64)
+def _columns(model, prefix: str, fields: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The values-row keys and the model's attribute names of `instance`'s columns (worked out once)."""
     names = ["id", *fields]
-    return model.from_db(using, [model._meta.get_field(n).attname for n in names], [row[f"{prefix}{n}"] for n in names])
+    return [f"{prefix}{n}" for n in names], [model._meta.get_field(n).attname for n in names]

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -101,3 +102,32 @@ def composer_field(form, name: str):
     if html is None:
         html = _UNBOUND_FIELDS[key] = render(form[name])
     return html
+
+
+_PK = 987654321  # a stand-in conversation id in the cached composer, replaced by the real one per request
+_CSRF_SLOT = "azcsrfslot"
+_EMPTY_COMPOSERS: dict = {}
+
+
+@register.simple_tag(takes_context=True)
+def empty_composer(context):
+    """`messaging/_composer.html` for an empty form and no warning (most page views). That HTML is the same for
+    everyone in a language but for two things, put in per request: the conversation's id (in its URLs) and
+    the viewer's CSRF token (`{% csrf_token %}` on the page's own context). Nothing of the viewer is kept."""
+    from django.template.defaulttags import CsrfTokenNode
+    from django.template.loader import render_to_string
+    from django.utils.translation import get_language
+
+    from ..forms import MessageForm
+
+    key = get_language()
+    parts = _EMPTY_COMPOSERS.get(key)
+    if parts is None:
+        html = render_to_string("messaging/_composer.html", {
+            "conv": {"pk": _PK}, "form": MessageForm(), "warning": None, "participant": True,
+            "csrf_token": _CSRF_SLOT,
+        })
+        before, after = html.split(f'<input type="hidden" name="csrfmiddlewaretoken" value="{_CSRF_SLOT}">')
+        parts = _EMPTY_COMPOSERS[key] = (before.split(str(_PK)), after.split(str(_PK)))
+    pk = str(context["conv"].pk)
+    return mark_safe(pk.join(parts[0]) + CsrfTokenNode().render(context) + pk.join(parts[1]))  # noqa: S308

@@ -190,3 +190,28 @@ def test_huge_ids_in_paging_and_polling_urls_are_no_server_error(client):
     assert older.status_code == 200 and older.content.decode().count('data-testid="message"') == 3
     poll = client.get(reverse("messaging:poll", args=[conv.pk]) + f"?after={huge}&r=x")
     assert poll.status_code in (200, 204)
+
+
+def test_the_empty_composer_carries_each_viewers_own_token_and_conversation(client):
+    """The empty composer's HTML is rendered once per process: each page still posts to its own conversation,
+    with the viewer's own CSRF token, and a submitted composer keeps what was typed."""
+    import re
+
+    from django.test import Client
+
+    first, second = conversation(), conversation()
+    pages = []
+    for conv, person in ((first, first.buyer), (second, second.expert)):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(person)
+        page = _page(browser, conv.get_absolute_url())
+        form = page[page.index('<form id="az-composer"'):]
+        form = form[:form.index("</form>")]
+        send = reverse("messaging:send", args=[conv.pk])
+        assert f'action="{send}"' in form and f'hx-post="{send}"' in form
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        assert browser.post(send, {"body": "سلام", "csrfmiddlewaretoken": token}).status_code == 302
+        pages.append((token, form))
+    assert pages[0][0] != pages[1][0]
+    assert Message.objects.filter(conversation=first, sender=first.buyer, body="سلام").exists()
+    assert Message.objects.filter(conversation=second, sender=second.expert, body="سلام").exists()
