@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.template.defaultfilters import floatformat
 from django.urls import get_script_prefix, reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -18,6 +17,7 @@ from azmoodegan.templatetags.persian import fa_digits, fa_number, toman
 from reviews.templatetags.reviews_tags import level_progress_html
 
 from .templatetags.home_tags import avatar, bar_chart_svg, hours
+from .templatetags.home_tags import plain_escape as escape
 
 _FRAMES: dict[tuple, dict] = {}
 
