@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from azmoodegan.templatetags.persian import fa_digits, fa_number, toman
+from orders.models import Order
 from reviews.templatetags.reviews_tags import level_progress_html
 
 from .templatetags.home_tags import avatar, bar_chart_svg, hours
@@ -44,6 +45,7 @@ def _frame() -> dict:
             "wallet": escape(reverse("escrow:wallet")), "received": escape(reverse("orders:received")),
             "services": escape(reverse("services:dashboard")), "portfolio_url": escape(reverse("home:portfolio")),
             "settings_url": escape(reverse("home:settings")),
+            "status": {value: escape(label) for value, label in Order.Status.choices},
         }
         _FRAMES[key] = frame
     return frame
@@ -63,7 +65,8 @@ def dashboard_html(d: dict, profile) -> SafeString:
         late = '<small class="text-danger">{}</small>'.format(f["late"] % {"n": escape(fa_number(d["late"]))})
     by_status = "".join(
         '<li class="d-flex justify-content-between border-bottom py-1"><a href="{}?status={}">{}</a>'
-        "<strong>{}</strong></li>".format(f["received"], escape(value), escape(label), escape(fa_number(n)))
+        "<strong>{}</strong></li>".format(f["received"], escape(value), f["status"].get(value) or escape(label),
+                                          escape(fa_number(n)))
         for value, label, n in d["by_status"])
     conversion = "—" if d["conversion"] is None else escape(fa_digits(d["conversion"])) + "٪"
     if stats and stats["response_seconds"]:
