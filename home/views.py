@@ -335,9 +335,12 @@ def saved_list(request):
 def dashboard(request):
     if (response := _expert_or_redirect(request)) is not None:
         return response
+    from .dashboard_html import dashboard_html
+
     data = selectors.expert_dashboard(request.user)
-    return render(request, "home/dashboard.html", {"d": data, "now": timezone.now(),
-                                                   "profile": request.user.expert_profile})
+    profile = request.user.expert_profile
+    return render(request, "home/dashboard.html", {"d": data, "now": timezone.now(), "profile": profile,
+                                                   "content": dashboard_html(data, profile)})
 
 
 @staff_member_required

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
+
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from ..models import PortfolioItem, Profile, SavedService
 
@@ -138,26 +141,32 @@ def saved_state_one(context, service) -> bool:
 @register.simple_tag
 def bar_chart_svg(chart, title, money=False, show_labels=False, testid="chart"):
     """The server-rendered SVG bar chart of `home.selectors.bar_chart` (built here rather than in a
-    template: one string per bar instead of a template pass per bar)."""
-    from django.utils.html import format_html_join
-
+    template: one string per bar instead of a template pass per bar; every value escaped with the
+    standard library's `html.escape`, as Django's `escape` does, without its lazy-string wrapper)."""
     from azmoodegan.persian import format_number, format_toman
 
     fmt = format_toman if money else format_number
     label_y = chart["height"] - 8
-    bars = format_html_join(
-        "\n  ", '<g><title>{}: {}</title>\n    <rect x="{}" y="{}" width="{}" height="{}" rx="3" '
-        'fill="var(--az-primary, #0f766e)" data-amount="{}"/>\n    {}</g>',
-        ((b["label"], fmt(b["amount"]), b["x"], b["y"], b["w"], b["h"], b["amount"],
-          format_html('<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#64748b">{}</text>',
-                      b["cx"], label_y, b["label"]) if show_labels else "")
-         for b in chart["bars"]),
-    )
-    return format_html(
+    bar = ('<g><title>{}: {}</title>\n    <rect x="{}" y="{}" width="{}" height="{}" rx="3" '
+           'fill="var(--az-primary, #0f766e)" data-amount="{}"/>\n    {}</g>')
+    label = '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#64748b">{}</text>'
+    e = plain_escape
+    bars = "\n  ".join(
+        bar.format(e(b["label"]), e(fmt(b["amount"])), e(b["x"]), e(b["y"]), e(b["w"]), e(b["h"]), e(b["amount"]),
+                   label.format(e(b["cx"]), e(label_y), e(b["label"])) if show_labels else "")
+        for b in chart["bars"])
+    title = e(title)
+    return mark_safe(  # noqa: S308 - every value in it is escaped
         '<figure class="az-chart mb-0" data-testid="{}">\n<svg viewBox="0 0 {} {}" role="img" aria-label="{}" '
         'preserveAspectRatio="none" class="w-100" style="height: 12rem">\n  <line x1="0" x2="{}" y1="{}" y2="{}" '
-        'stroke="#cbd5e1"/>\n  {}\n</svg>\n<figcaption class="visually-hidden">{}</figcaption>\n</figure>',
-        testid, chart["width"], chart["height"], title, chart["width"], chart["base"], chart["base"], bars, title)
+        'stroke="#cbd5e1"/>\n  {}\n</svg>\n<figcaption class="visually-hidden">{}</figcaption>\n</figure>'.format(
+            e(testid), e(chart["width"]), e(chart["height"]), title, e(chart["width"]), e(chart["base"]),
+            e(chart["base"]), bars, title))
+
+
+def plain_escape(value) -> str:
+    """Django's `escape` (the same characters) without its lazy-string wrapper: for loops of figures."""
+    return html.escape(str(value))
 
 
 @register.simple_tag(takes_context=True)

@@ -12,13 +12,18 @@
 from __future__ import annotations
 
 from django import template
+from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from azmoodegan.persian import format_number, to_persian_digits
 
 from .. import selectors
 from ..actions import window_open
-from ..metrics import metrics_of, standing
+from ..metrics import RULE_LABELS, metrics_of, standing
 from ..models import Review
 
 register = template.Library()
@@ -134,8 +139,57 @@ def buyer_reputation(context, buyer):
     return {"show": True, "buyer": buyer, **data, "count_fa": format_number(data["count"])}
 
 
-@register.inclusion_tag("reviews/_level_progress.html")
+@register.simple_tag
 def level_progress(user):
     if user is None or not getattr(user, "is_expert", False):
-        return {"show": False}
-    return {"show": True, "s": standing(user.pk)}
+        return ""
+    return level_progress_html(standing(user.pk))
+
+
+def _rule_figure(rule, value) -> str:
+    if rule.percent:
+        return percent_fa(value)
+    if rule.name == "rating":
+        return "—" if value is None else stars_fa(value)
+    return format_number(0 if value is None else value)
+
+
+_LABELS: dict[tuple, dict] = {}
+
+
+def _progress_labels() -> dict:
+    """The box's labels and links in the active language (no user's data: made once per language)."""
+    key = (get_language(), get_script_prefix())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {
+            "rules": {name: escape(label) for name, label in RULE_LABELS.items()},
+            "css": escape(static("reviews/reviews.css")), "levels": escape(reverse("reviews:levels")),
+            "your_level": escape(gettext("Your level")), "how": escape(gettext("How levels work")),
+            "to_reach": gettext("To reach “%(level)s”:"),
+            "highest": escape(gettext("You hold the highest level. Keep it up!")),
+        }
+    return labels
+
+
+def level_progress_html(s) -> SafeString:
+    """The expert's level and the rules of the next one (`metrics.Standing`), built in one pass: the
+    expert's dashboard shows it on every visit."""
+    labels = _progress_labels()
+    if s.next_level:
+        rules = "".join(
+            '<li class="mb-1 {}" data-testid="level-rule"><i class="bi {}" aria-hidden="true"></i>\n'
+            '      {}: {}\n      <span class="az-muted">/ {}</span>\n    </li>'.format(
+                "text-success" if rule.met else "", "bi-check-circle-fill" if rule.met else "bi-circle",
+                labels["rules"].get(rule.name) or escape(rule.label), escape(_rule_figure(rule, rule.current)),
+                escape(_rule_figure(rule, rule.required)))
+            for rule in s.rules)
+        body = ('\n  <p class="small mb-2">{} <a href="{}">{}</a></p>\n  <ul class="list-unstyled small mb-0">\n'
+                '    {}\n  </ul>\n  ').format(
+            labels["to_reach"] % {"level": escape(s.next_label)}, labels["levels"], labels["how"], rules)
+    else:
+        body = '<p class="small mb-0">{}</p>'.format(labels["highest"])
+    return mark_safe(  # noqa: S308 - every value in it is escaped or made here
+        '\n\n<link rel="stylesheet" href="{}">\n<section class="az-card p-3 mb-3" aria-labelledby="az-level-progress" '
+        'data-testid="level-progress">\n  <h2 class="h6" id="az-level-progress">{}: <span class="fw-bold">{}</span></h2>'
+        '\n  {}\n</section>\n\n'.format(labels["css"], labels["your_level"], escape(s.level_label), body))

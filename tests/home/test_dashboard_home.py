@@ -135,3 +135,22 @@ def test_orders_by_state_links_to_the_filtered_list_with_faces(client):
     html = client.get(reverse("orders:received") + "?status=completed").content.decode()
     assert f"/orders/{done.pk}/" in html and f"/orders/{other.pk}/" not in html
     assert "/media/photos/" in html  # the buyer's face beside their name
+
+
+def test_dashboard_labels_follow_each_requests_language_and_names_are_escaped(client, settings):
+    """The page's labels and links are made once per language: a Persian and an English visit in turn
+    each get their own, with the expert's own name (escaped) and figures."""
+    from accounts.models import ExpertProfile
+
+    expert = complete().expert
+    ExpertProfile.objects.filter(user=expert).update(display_name="<b>Sara & Co</b>")
+    client.force_login(expert)
+    seen = {}
+    for lang in ("fa", "en", "fa", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+        html = client.get(reverse("home:dashboard")).content.decode()
+        assert ("Orders by state" in html) == (lang == "en")
+        assert ("سفارش‌ها بر پایهٔ وضعیت" in html) == (lang == "fa")
+        assert "&lt;b&gt;Sara &amp; Co&lt;/b&gt;" in html and "<b>Sara" not in html
+        main = html.split('data-testid="stat-month"')[1].split("</main>")[0]
+        assert seen.setdefault(lang, main) == main
