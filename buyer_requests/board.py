@@ -31,6 +31,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from azmoodegan.compiled import marked_ids
+from azmoodegan.paging import Page
 from azmoodegan.persian import format_number, toman_to_rials
 from services.models import Category, Service
 
@@ -119,7 +121,7 @@ def render_board(params, category_ids, *, viewer=None) -> str:
         chosen = d.get("category")
         if chosen is not None:  # the category and its subcategories, among the expert's
             shown_ids = {c.pk for c in categories if chosen in (c.pk, c.parent_id)}
-    page = selectors.Page(selectors.board(category_ids=shown_ids, viewer=viewer, **filters), params.get("page"),
+    page = Page.of(selectors.board(category_ids=shown_ids, viewer=viewer, **filters), params.get("page"),
                           PER_PAGE)
     names = {c.pk: c.name for c in categories}
     for r in page.object_list:  # the card's words, here rather than in 20 rounds of template tags
@@ -138,9 +140,7 @@ def fill_offered(html: str, user) -> str:
     ids = OFFERED.findall(html)
     if not ids:
         return html
-    with connection.cursor() as cursor:  # plain SQL: the ORM's query building cost more than the query
-        cursor.execute("SELECT request_id FROM buyer_requests_offer WHERE expert_id = %s AND request_id = ANY(%s)"
-                       " AND status <> %s", [user.pk, [int(i) for i in ids], Offer.Status.WITHDRAWN])
-        mine = {str(row[0]) for row in cursor.fetchall()}
+    mine = {str(pk) for pk in marked_ids(Offer, "request_id", "expert_id", user.pk, ids, where="status <> %s",
+                                         params=(Offer.Status.WITHDRAWN,))}
     sent = format_html(' · <span class="text-success" data-testid="board-offered">{}</span>', _("You sent an offer"))
     return OFFERED.sub(lambda m: sent if m.group(1) in mine else "", html)

@@ -17,30 +17,6 @@ from .models import BuyerRequest, Offer, RequestFile
 R = BuyerRequest.Status
 
 
-class Page:
-    """One page of a long list without counting it: PER_PAGE + 1 rows say whether a next page exists.
-
-    The board has no "page n of m": counting 10,000 open requests on every visit costs more than the page.
-    """
-
-    def __init__(self, queryset, number, per_page: int):
-        try:
-            self.number = max(1, int(number or 1))
-        except (TypeError, ValueError):
-            self.number = 1
-        start = (self.number - 1) * per_page
-        rows = list(queryset[start:start + per_page + 1])
-        self.object_list = rows[:per_page]
-        self.has_next = len(rows) > per_page
-        self.has_previous = self.number > 1
-        self.next_page_number = self.number + 1
-        self.previous_page_number = self.number - 1
-        self.has_other_pages = self.has_next or self.has_previous
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-
 BOARD_FIELDS = ("id", "title", "description", "budget_min", "budget_max", "category_id", "offer_count", "created_at")
 
 

@@ -13,12 +13,12 @@ from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from azmoodegan.escaping import escape
 from azmoodegan.templatetags.persian import fa_digits, fa_number, toman
 from orders.models import Order
 from reviews.templatetags.reviews_tags import level_progress_html
 
 from .templatetags.home_tags import avatar, bar_chart_svg, hours
-from .templatetags.home_tags import plain_escape as escape
 
 _FRAMES: dict[tuple, dict] = {}
 

@@ -72,19 +72,12 @@ def fill_markers(request, args: list[str]) -> dict[str, str]:
 
 
 def saved_ids(user_id: int, service_ids: list[int]) -> set[int]:
-    """Which of `service_ids` the user saved: one small indexed query, written out (the ORM spent
-    ~1 ms of CPU building it, on every signed-in page with hearts)."""
-    if not service_ids:
-        return set()
-    from django.db import connection
+    """Which of `service_ids` the user saved: one small indexed query."""
+    from azmoodegan.compiled import marked_ids
 
     from .models import SavedService
 
-    table = connection.ops.quote_name(SavedService._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT service_id FROM {table} WHERE user_id = %s AND service_id = ANY(%s)",  # noqa: S608
-                       [user_id, list(service_ids)])
-        return {row[0] for row in cursor.fetchall()}
+    return marked_ids(SavedService, "service_id", "user_id", user_id, service_ids)
 
 
 def fill_hearts_response(response, request):

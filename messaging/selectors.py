@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
 
-from .compiled import CompiledValues, instance
+from azmoodegan.compiled import CompiledValues, instance
+from azmoodegan.paging import Page, page_number
+
 from .models import Attachment, Conversation, Message
 
 PAGE = 30
@@ -39,18 +41,6 @@ def _person(row: dict, prefix: str = ""):
     if profile is not None:
         ExpertProfile.user.field.set_cached_value(profile, user)
     return user
-
-
-class Page:
-    """One page of a list without counting it: `per_page + 1` rows say whether a next page exists."""
-
-    def __init__(self, rows: list, number: int, per_page: int):
-        self.number = number
-        self.object_list = rows[:per_page]
-        self.has_next = len(rows) > per_page
-        self.has_previous = number > 1
-        self.has_other_pages = self.has_next or self.has_previous
-        self.next_page_number, self.previous_page_number = number + 1, number - 1
 
 
 @dataclass(slots=True)
@@ -134,10 +124,7 @@ def people(ids) -> dict:
 def inbox_page(user, number) -> Page:
     """A page of the user's conversations with at least one message, latest activity first, in two queries:
     the rows (the last message, the service or order title with each), then the other people in them."""
-    try:
-        number = max(1, min(int(number or 1), 1000))
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(number, most=1000)
     rows = _inbox_query(number).rows(user.pk)
     others = people(r["expert_id"] if r["buyer_id"] == user.pk else r["buyer_id"] for r in rows)
     out = []

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import html
-
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from azmoodegan.escaping import escape
 
 from ..models import PortfolioItem, Profile, SavedService
 
@@ -141,8 +141,8 @@ def saved_state_one(context, service) -> bool:
 @register.simple_tag
 def bar_chart_svg(chart, title, money=False, show_labels=False, testid="chart"):
     """The server-rendered SVG bar chart of `home.selectors.bar_chart` (built here rather than in a
-    template: one string per bar instead of a template pass per bar; every value escaped with the
-    standard library's `html.escape`, as Django's `escape` does, without its lazy-string wrapper)."""
+    template: one string per bar instead of a template pass per bar; values escaped with
+    `azmoodegan.escaping.escape`)."""
     from azmoodegan.persian import format_number, format_toman
 
     fmt = format_toman if money else format_number
@@ -150,7 +150,7 @@ def bar_chart_svg(chart, title, money=False, show_labels=False, testid="chart"):
     bar = ('<g><title>{}: {}</title>\n    <rect x="{}" y="{}" width="{}" height="{}" rx="3" '
            'fill="var(--az-primary, #0f766e)" data-amount="{}"/>\n    {}</g>')
     label = '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#64748b">{}</text>'
-    e = plain_escape
+    e = escape
     bars = "\n  ".join(
         bar.format(e(b["label"]), e(fmt(b["amount"])), e(b["x"]), e(b["y"]), e(b["w"]), e(b["h"]), e(b["amount"]),
                    label.format(e(b["cx"]), e(label_y), e(b["label"])) if show_labels else "")
@@ -162,11 +162,6 @@ def bar_chart_svg(chart, title, money=False, show_labels=False, testid="chart"):
         'stroke="#cbd5e1"/>\n  {}\n</svg>\n<figcaption class="visually-hidden">{}</figcaption>\n</figure>'.format(
             e(testid), e(chart["width"]), e(chart["height"]), title, e(chart["width"]), e(chart["base"]),
             e(chart["base"]), bars, title))
-
-
-def plain_escape(value) -> str:
-    """Django's `escape` (the same characters) without its lazy-string wrapper: for loops of figures."""
-    return html.escape(str(value))
 
 
 @register.simple_tag(takes_context=True)

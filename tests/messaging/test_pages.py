@@ -168,7 +168,7 @@ def test_two_users_share_the_compiled_queries_and_see_only_their_own(client):
 
 
 def test_compiled_values_match_the_orm_for_every_id():
-    from messaging.compiled import CompiledValues
+    from azmoodegan.compiled import CompiledValues
 
     convs = [conversation(messages=n) for n in (1, 2, 3)]
     query = CompiledValues(
