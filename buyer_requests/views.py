@@ -5,15 +5,12 @@ Every URL with a request, offer, file or conversation id answers 404 to anyone n
 
 from __future__ import annotations
 
-import mimetypes
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -26,6 +23,7 @@ from escrow.actions import buyer_fee_calculate
 from escrow.exceptions import EscrowError
 from messaging.models import Conversation
 from orders import actions as order_actions
+from orders import storage
 from orders.exceptions import OrderError
 from services.models import Service
 
@@ -243,14 +241,11 @@ def request_decline(request, pk: int):
 
 @login_required
 def request_file(request, pk: int):
+    """A request's private file for its buyer, the experts who may answer it and staff; 404 for anyone else."""
     row = get_object_or_404(RequestFile.objects.select_related("request"), pk=pk)
     selectors.request_for_user(request.user, row.request_id, category_ids=actions.expert_category_ids(request.user)
                                if request.user.is_expert else None)
-    content_type = row.content_type or mimetypes.guess_type(row.original_name)[0] or "application/octet-stream"
-    response = FileResponse(row.file.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(row.original_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return storage.serve(row)
 
 
 @login_required

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import mimetypes
-from urllib.parse import quote
-
-from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -200,27 +196,7 @@ def report(request, message_id: int):
 @require_GET
 def attachment(request, pk: int):
     """A private attachment for the conversation's two participants and staff; 404 for anyone else."""
-    row = selectors.attachment_for_user(request.user, pk)
-    disposition = f"attachment; filename*=UTF-8''{quote(row.original_name)}"
-    content_type = row.content_type or mimetypes.guess_type(row.original_name)[0] or "application/octet-stream"
-    backend = storage.backend()
-    if settings.PRIVATE_MEDIA_ACCEL_PREFIX:
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.PRIVATE_MEDIA_ACCEL_PREFIX.rstrip("/") + "/" + quote(row.file.name)
-    elif hasattr(backend, "bucket_name"):
-        return HttpResponseRedirect(
-            backend.url(row.file.name, parameters={"ResponseContentDisposition": disposition}, expire=120)
-        )
-    else:
-        try:
-            handle = backend.open(row.file.name, "rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = disposition
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return storage.serve(selectors.attachment_for_user(request.user, pk))
 
 
 @login_required

@@ -6,15 +6,13 @@ an order or file id answers 404 to anyone who is not the buyer, the expert or st
 
 from __future__ import annotations
 
-import mimetypes
 import uuid
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -375,30 +373,5 @@ def received_orders(request):
 
 @login_required
 def file_download(request, pk: int):
-    """Hand a private file to its order's buyer, expert or staff; 404 for anyone else.
-
-    Behind nginx (`PRIVATE_MEDIA_ACCEL_PREFIX`) nginx sends the bytes; with S3, a signed URL valid
-    for a few minutes; otherwise Django streams the file as an attachment.
-    """
-    row = selectors.file_for_user(request.user, pk)
-    disposition = f"attachment; filename*=UTF-8''{quote(row.original_name)}"
-    content_type = row.content_type or mimetypes.guess_type(row.original_name)[0] or "application/octet-stream"
-    backend = storage.backend()
-    if settings.PRIVATE_MEDIA_ACCEL_PREFIX:
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.PRIVATE_MEDIA_ACCEL_PREFIX.rstrip("/") + "/" + quote(row.file.name)
-        response["Content-Disposition"] = disposition
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
-    if hasattr(backend, "bucket_name"):
-        url = backend.url(row.file.name, parameters={"ResponseContentDisposition": disposition}, expire=120)
-        return HttpResponseRedirect(url)
-    try:
-        handle = backend.open(row.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = disposition
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """Hand a private file to its order's buyer, expert or staff (`storage.serve`); 404 for anyone else."""
+    return storage.serve(selectors.file_for_user(request.user, pk))
