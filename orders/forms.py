@@ -115,8 +115,8 @@ class ExtensionRequestForm(forms.Form):
     )
 
 
-class ExtensionDecisionForm(forms.Form):
-    """The buyer's answer to one request: its id (the one they read) and the button they pressed."""
+class DecisionForm(forms.Form):
+    """An answer to one request of the other side: its id (the one they read) and the button pressed."""
 
     request_id = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
@@ -125,6 +125,10 @@ class ExtensionDecisionForm(forms.Form):
         data = super().clean()
         data["accept"] = data.get("decision") == "accept"
         return data
+
+
+class ExtensionDecisionForm(DecisionForm):
+    """The buyer's answer to the expert's request for more time."""
 
 
 class DisputeForm(forms.Form):
@@ -155,14 +159,8 @@ class CancellationRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CancellationAnswerForm(forms.Form):
-    request_id = forms.IntegerField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
-
-    def clean(self):
-        data = super().clean()
-        data["accept"] = data.get("decision") == "accept"
-        return data
+class CancellationAnswerForm(DecisionForm):
+    """The answer to the other side's request to cancel."""
 
 
 class CheckoutForm(forms.Form):

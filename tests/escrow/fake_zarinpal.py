@@ -8,65 +8,17 @@ at the bank; `fake.delay` makes every answer slower (timeouts); `fake.fail_with_
 from __future__ import annotations
 
 import itertools
-import json
 import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.fake_http import FakeJsonService
 
 
-class FakeZarinpal:
+class FakeZarinpal(FakeJsonService):
     def __init__(self):
+        super().__init__()
         self.sessions: dict[str, dict] = {}
-        self.requests: list[tuple[str, dict]] = []
-        self.delay = 0.0
-        self.fail_with_500 = False
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                fake.requests.append((self.path, body))
-                if fake.delay:
-                    time.sleep(fake.delay)
-                if fake.fail_with_500:
-                    self._send(500, {"error": "internal"})
-                    return
-                status, payload = fake.handle(self.path, body)
-                self._send(status, payload)
-
-            def _send(self, status, payload):
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                try:
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        # A short poll interval: `stop()` (server.shutdown) waits for the loop to notice, 0.5 s by default.
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address
-        return f"http://{host}:{port}"
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
     # --- the bank ------------------------------------------------------------------------------
 

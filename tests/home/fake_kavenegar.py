@@ -6,62 +6,16 @@ receptors not starting with 09 get 411. `delay` slows every answer (timeouts), `
 
 from __future__ import annotations
 
-import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+from tests.fake_http import FakeJsonService
 
-class FakeKavenegar:
-    def __init__(self):
-        self.requests: list[tuple[str, dict]] = []
-        self.delay = 0.0
-        self.fail_with_500 = False
-        fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
+class FakeKavenegar(FakeJsonService):
+    ERROR_BODY = (b"<html>Internal Server Error</html>", "text/html")
 
-            def do_POST(self):
-                raw = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-                form = {k: v[0] for k, v in parse_qs(raw).items()}
-                fake.requests.append((self.path, form))
-                if fake.delay:
-                    time.sleep(fake.delay)
-                if fake.fail_with_500:
-                    self._send(500, b"<html>Internal Server Error</html>", "text/html")
-                    return
-                status, body = fake.handle(self.path, form)
-                self._send(status, json.dumps(body).encode(), "application/json")
-
-            def _send(self, status, data, ctype):
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                try:
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address
-        return f"http://{host}:{port}"
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+    def parse(self, raw: bytes) -> dict:
+        return {k: v[0] for k, v in parse_qs(raw.decode()).items()}
 
     @staticmethod
     def error(status: int, message: str):
