@@ -228,6 +228,21 @@ def login(page, email: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+def switch_user(page, email: str) -> None:
+    """Sign out (cookies cleared) and in again as another test user (the factories' password)."""
+    from tests.accounts.factories import PASSWORD
+
+    page.context.clear_cookies()
+    login(page, email, PASSWORD)
+
+
+def at_360(page, name: str) -> None:
+    """A screenshot at a phone's width, then back to the desktop width."""
+    page.set_viewport_size({"width": 360, "height": 780})
+    screenshot(page, name)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 @pytest.fixture
 def real_password_hasher(settings):
     """Production's password hashers for one test (every other test uses the fast MD5 hasher)."""

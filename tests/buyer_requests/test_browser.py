@@ -8,17 +8,12 @@ from buyer_requests.models import BuyerRequest, Offer
 from notifications.models import Notification
 from orders.models import Order
 from tests.accounts.factories import PASSWORD
-from tests.conftest import login, screenshot
+from tests.conftest import login, screenshot, switch_user
 from tests.services.factories import SubCategoryFactory
 
 from .factories import buyer, expert_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def switch_user(page, email):
-    page.context.clear_cookies()
-    login(page, email, PASSWORD)
 
 
 def send_offer(page, *, title, description, price, days, revisions):

@@ -18,24 +18,13 @@ from orders import actions
 from orders.models import Order
 from services.models import Service
 from tests.accounts.factories import PASSWORD, ExpertProfileFactory, UserFactory
-from tests.conftest import login, screenshot
+from tests.conftest import at_360, login, screenshot, switch_user
 from tests.services.factories import ServiceFactory, expert_user
 
 from . import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHEBA = "IR062960000000100324200001"
-
-
-def switch_user(page, email):
-    page.context.clear_cookies()
-    login(page, email, PASSWORD)
-
-
-def at_360(page, name):
-    page.set_viewport_size({"width": 360, "height": 780})
-    screenshot(page, name)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_withdrawal_asked_paid_by_staff_in_the_admin_and_shown_on_the_wallet(page):

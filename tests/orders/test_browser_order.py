@@ -12,17 +12,12 @@ from escrow.actions import commission_calculate
 from orders.models import Order
 from services.models import RequirementQuestion, Service
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import login, screenshot
+from tests.conftest import login, screenshot, switch_user
 from tests.services.factories import PackageFactory, RequirementQuestionFactory, ServiceFactory, expert_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def switch_user(page, email):
-    page.context.clear_cookies()
-    login(page, email, PASSWORD)
 
 
 def test_order_pay_requirements_deliver_confirm(page, tmp_path):

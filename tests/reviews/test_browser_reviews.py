@@ -9,17 +9,12 @@ from reviews.checks import check_ratings
 from reviews.models import Review
 from services.models import Service
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import login, screenshot
+from tests.conftest import login, screenshot, switch_user
 from tests.services.factories import PackageFactory, ServiceFactory, expert_user
 
 from . import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def switch_user(page, email):
-    page.context.clear_cookies()
-    login(page, email, PASSWORD)
 
 
 def stars(page, name, value):
