@@ -1,8 +1,9 @@
-"""Races with real threads on real PostgreSQL, for the tests of every app."""
+"""Races with real threads on real PostgreSQL, and waits for real workers, for the tests of every app."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 from django.db import connection
@@ -35,3 +36,13 @@ def run_concurrently(func: Callable[[int], object], n: int = 20) -> tuple[list, 
         thread.join(60)
     assert not any(thread.is_alive() for thread in threads), "a thread is still running after 60 s"
     return results, errors
+
+
+def wait_for(check, seconds: float = 20.0) -> bool:
+    """Poll `check()` until it is true (True) or `seconds` pass (False): for work done by a real worker."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False

@@ -9,18 +9,10 @@ from django.utils import timezone
 from buyer_requests import tasks
 from buyer_requests.models import BuyerRequest, Offer
 from notifications.models import Notification
+from tests.concurrency import wait_for
 from tests.services.factories import SubCategoryFactory
 
 from .factories import expert_in, offer, public_request
-
-
-def wait_for(check, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,6 +1,5 @@
 """Thumbnails, verification texts and the page-view flush through a real Celery worker on Redis."""
 
-import time
 
 from home import impressions
 from home.models import Profile, ServiceDay
@@ -9,18 +8,10 @@ from home.sms.console import OUTBOX
 from home.tasks import flush_service_counters
 from home.verification import send_code
 from tests.accounts.factories import UserFactory
+from tests.concurrency import wait_for
 from tests.services.factories import published_service
 
 from .helpers import image_upload
-
-
-def wait_for(check, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_real_worker_thumbnails_texts_and_flushes(celery_worker_real):

@@ -2,7 +2,6 @@
 closed window publishes its lone review, and the totals and the catalogue's rating follow."""
 
 import datetime as dt
-import time
 
 import pytest
 from django.utils import timezone
@@ -11,17 +10,9 @@ from notifications.models import Notification
 from reviews import tasks
 from reviews.checks import check_ratings
 from reviews.models import Review, ReviewWindow
+from tests.concurrency import wait_for
 
 from . import factories as f
-
-
-def wait_for(check, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.django_db(transaction=True)
