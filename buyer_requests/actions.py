@@ -94,6 +94,20 @@ def _check_deadline(days: int | None) -> None:
         raise RequestError(_("The deadline must be between 1 and 90 days."), field="deadline_days", code="deadline")
 
 
+def _checked_request(title, description, budget_min, budget_max, deadline_days, files, confirm_contact):
+    """A new request's fields checked: (title, description, files, their content types, the contact
+    detection). Contact details not yet confirmed by the buyer raise `ContactDetailsWarning`."""
+    title, description = _check_text(title, description)
+    _check_budget(budget_min, budget_max)
+    _check_deadline(deadline_days)
+    files = list(files or [])
+    types = _check_files(files)
+    detection = detect(f"{title}\n{description}")
+    if detection.flagged and not confirm_contact:
+        raise ContactDetailsWarning(detection)
+    return title, description, files, types, detection
+
+
 def expert_category_ids(expert) -> set[int]:
     """Categories an expert may answer public requests in: those of their published services and their parents."""
     ids = set()
@@ -126,14 +140,8 @@ def request_create_public(*, buyer, category, title: str, description: str, budg
     """Post a public request to a category. New accounts and texts with contact details wait for staff."""
     if category is None:
         raise RequestError(_("Please choose a category."), field="category", code="category")
-    title, description = _check_text(title, description)
-    _check_budget(budget_min, budget_max)
-    _check_deadline(deadline_days)
-    files = list(files or [])
-    types = _check_files(files)
-    detection = detect(f"{title}\n{description}")
-    if detection.flagged and not confirm_contact:
-        raise ContactDetailsWarning(detection)
+    title, description, files, types, detection = _checked_request(
+        title, description, budget_min, budget_max, deadline_days, files, confirm_contact)
     young = buyer.date_joined and timezone.now() - buyer.date_joined < NEW_ACCOUNT_AGE
     moderation = BuyerRequest.Moderation.PENDING if (young or detection.flagged) else BuyerRequest.Moderation.APPROVED
     with transaction.atomic():
@@ -157,14 +165,8 @@ def request_create_custom(*, buyer, expert, service=None, title: str, descriptio
         raise RequestError(_("This expert cannot receive requests."), code="not_expert")
     if expert.pk == buyer.pk:
         raise RequestError(_("You cannot send a request to yourself."), code="self")
-    title, description = _check_text(title, description)
-    _check_budget(budget_min, budget_max)
-    _check_deadline(deadline_days)
-    files = list(files or [])
-    types = _check_files(files)
-    detection = detect(f"{title}\n{description}")
-    if detection.flagged and not confirm_contact:
-        raise ContactDetailsWarning(detection)
+    title, description, files, types, detection = _checked_request(
+        title, description, budget_min, budget_max, deadline_days, files, confirm_contact)
     from messaging.exceptions import MessagingError
 
     try:

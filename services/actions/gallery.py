@@ -56,16 +56,21 @@ def _gallery_add(*, service_id: int, actor: User, content) -> GalleryImage:
     return image
 
 
-@transaction.atomic
-def gallery_remove(*, image_id: int, actor: User) -> None:
-    """Remove an image; if it was the cover, the next image becomes the cover."""
+def _locked_image(image_id: int, actor: User) -> tuple[GalleryImage, object]:
+    """The image and its service, the service locked and checked as the actor's own and editable."""
     image = GalleryImage.objects.filter(pk=image_id).only("service_id").first()
     if image is None:
         raise GalleryError(_("This image does not exist."), field="images")
     service = _lock(image.service_id)
     _ensure_owner(service, actor)
     _ensure_editable(service)
-    image = GalleryImage.objects.get(pk=image_id)
+    return GalleryImage.objects.get(pk=image_id), service
+
+
+@transaction.atomic
+def gallery_remove(*, image_id: int, actor: User) -> None:
+    """Remove an image; if it was the cover, the next image becomes the cover."""
+    image, service = _locked_image(image_id, actor)
     was_cover = image.is_cover
     files = [f.name for f in (image.image, image.thumbnail, image.card) if f]
     storage = image.image.storage
@@ -81,13 +86,7 @@ def gallery_remove(*, image_id: int, actor: User) -> None:
 
 @transaction.atomic
 def gallery_set_cover(*, image_id: int, actor: User) -> GalleryImage:
-    image = GalleryImage.objects.filter(pk=image_id).only("service_id").first()
-    if image is None:
-        raise GalleryError(_("This image does not exist."), field="images")
-    service = _lock(image.service_id)
-    _ensure_owner(service, actor)
-    _ensure_editable(service)
-    image = GalleryImage.objects.get(pk=image_id)
+    image, service = _locked_image(image_id, actor)
     if not image.is_cover:
         GalleryImage.objects.filter(service=service, is_cover=True).update(is_cover=False)
         image.is_cover = True
