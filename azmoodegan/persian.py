@@ -13,6 +13,7 @@ import unicodedata
 import jdatetime
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
@@ -46,6 +47,16 @@ def to_persian_digits(text: object) -> str:
 def format_number(value: int) -> str:
     """`1234567` → `۱٬۲۳۴٬۵۶۷`."""
     return to_persian_digits(f"{int(value):,}".replace(",", THOUSANDS_SEPARATOR))
+
+
+def format_duration(seconds: int) -> str:
+    """A duration as a buyer reads it: «۴۵ دقیقه», «۳ ساعت» (under two days), «۵ روز»."""
+    hours = seconds / 3600
+    if hours < 1:
+        return gettext("%s minutes") % format_number(max(1, round(seconds / 60)))
+    if hours < 48:
+        return gettext("%s hours") % format_number(round(hours))
+    return gettext("%s days") % format_number(round(hours / 24))
 
 
 def rials_to_toman(rials: int) -> int:

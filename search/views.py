@@ -21,7 +21,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from azmoodegan.pagecache import request_catalogue_version
-from azmoodegan.persian import format_number, format_toman, normalize_text, to_persian_digits, toman_to_rials
+from azmoodegan.persian import (
+    format_duration,
+    format_number,
+    format_toman,
+    normalize_text,
+    to_persian_digits,
+    toman_to_rials,
+)
 from azmoodegan.shared import is_shared, marker_mode, personalize_response
 from reviews import search_filters as rep
 from services.models import Service
@@ -342,7 +349,7 @@ def compare_rows(services) -> list[dict]:
         if s.rating_count else _("No reviews yet") for s in services], "max")
     stats = [getattr(s.owner, "search_stats", None) for s in services]
     response = [st.response_seconds if st and st.response_seconds is not None else None for st in stats]
-    row(_("Response time"), response, [_duration(v) if v is not None else _("Not measured yet") for v in response],
+    row(_("Response time"), response, [format_duration(v) if v is not None else _("Not measured yet") for v in response],
         "min")
     on_time = [st.on_time_rate if st and st.on_time_rate is not None else None for st in stats]
     row(_("Delivered on time"), on_time,
@@ -363,15 +370,6 @@ def _decimal(value) -> str:
 
 def _days(days: int) -> str:
     return _("%s days") % format_number(days)
-
-
-def _duration(seconds: int) -> str:
-    hours = seconds / 3600
-    if hours < 1:
-        return _("%s minutes") % format_number(max(1, round(seconds / 60)))
-    if hours < 48:
-        return _("%s hours") % format_number(round(hours))
-    return _("%s days") % format_number(round(hours / 24))
 
 
 def ceiling(request):

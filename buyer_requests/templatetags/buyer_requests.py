@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from azmoodegan.persian import format_number, to_persian_digits
+from azmoodegan.persian import format_duration, to_persian_digits
 
 register = template.Library()
 
@@ -17,12 +17,7 @@ def response_time(expert) -> str:
         seconds = None
     if seconds is None:
         return _("Not measured yet")
-    hours = seconds / 3600
-    if hours < 1:
-        return _("%s minutes") % format_number(max(1, round(seconds / 60)))
-    if hours < 48:
-        return _("%s hours") % format_number(round(hours))
-    return _("%s days") % format_number(round(hours / 24))
+    return format_duration(seconds)
 
 
 @register.filter
