@@ -41,7 +41,12 @@ class CompiledValues:
         if missing:
             raise ValueError(f"arguments {sorted(missing)} do not appear among the SQL parameters")
         names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        self._compiled = (sql, list(params), slots, compiler, names)
+        # What `compiler.results_iter` would work out again on every run: the columns' converters.
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise ValueError("composite fields are not supported")
+        converters = compiler.get_converters(fields)
+        self._compiled = (sql, list(params), slots, compiler, names, converters)
         return self._compiled
 
     def rows(self, *ids: int) -> list[dict]:
@@ -52,12 +57,12 @@ class CompiledValues:
         """The rows as tuples, in the order of `.values()`'s names (as `.values_list()` would)."""
         if len(ids) != self.arity or not all(isinstance(i, int) for i in ids):
             raise TypeError(f"expected {self.arity} whole-number ids, got {ids!r}")
-        sql, params, slots, compiler, names = self._compiled or self._compile()
+        sql, params, slots, compiler, names, converters = self._compiled or self._compile()
         values = [p if slot is None else ids[slot] for p, slot in zip(params, slots, strict=True)]
         with connections[self.using].cursor() as cursor:
             cursor.execute(sql, values)
             fetched = cursor.fetchall()
-        return list(compiler.results_iter(results=[fetched]))
+        return list(compiler.apply_converters(fetched, converters)) if converters else fetched
 
 
 def instance(model, row: dict, prefix: str, fields: tuple[str, ...], using: str = "default"):
