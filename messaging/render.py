@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.template.defaultfilters import filesizeformat, truncatechars
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -38,6 +39,12 @@ _PK = 987654321  # a stand-in id: one reverse() per list, then the real ids put 
 
 
 def _url_maker(name: str):
+    """`pk -> reverse(name, args=[pk])`, worked out once per URL configuration and script prefix."""
+    return _url_parts(name, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=64)
+def _url_parts(name: str, script_prefix: str, urlconf):
     prefix, suffix = reverse(name, args=[_PK]).split(str(_PK))
     return lambda pk: f"{prefix}{pk}{suffix}"
 
@@ -123,6 +130,28 @@ def messages_html(rows, *, viewer, participant: bool, other_read_at) -> SafeStri
         parts.append("</div></div></div>")
         out.append("".join(parts))
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+def poller_html(conv_pk: int, last_id: int, read_token: str, poll_ms: int, *, oob: bool = False) -> SafeString:
+    """What `_poller.html` was: the element that polls for new lines and receipts (`?after=` the last line
+    shown, `&r=` the other side's read marker then), and the composer's hidden `after`."""
+    poll_url = _url_maker("messaging:poll")(conv_pk)
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return mark_safe(  # noqa: S308 - the token is URL-quoted and escaped, the rest are numbers
+        f'<div id="az-poller" hx-get="{poll_url}?after={_esc(last_id)}&r={_esc(quote(str(read_token), safe="/"))}" '
+        f'hx-trigger="every {_esc(poll_ms)}ms" data-az-visible-only hx-swap="outerHTML" aria-hidden="true"{swap}>'
+        f'</div>\n<input type="hidden" id="az-after" name="after" value="{_esc(last_id)}" form="az-composer"{swap}>\n')
+
+
+def older_html(conv_pk: int, rows, more: bool) -> SafeString:
+    """What `_older.html` starts with: when older lines exist, the element that loads them on scroll."""
+    if not more:
+        return mark_safe("")
+    url = _url_maker("messaging:older")(conv_pk)
+    before = _esc(rows[0].pk) if rows else ""
+    return mark_safe(  # noqa: S308 - fixed markup, a number and an escaped label
+        f'<div id="az-older" class="text-center small az-muted py-2" hx-get="{url}?before={before}" '
+        f'hx-trigger="intersect once" hx-swap="outerHTML">{_esc(_("Loading older messages…"))}</div>')
 
 
 def avatar_html(person) -> SafeString:
