@@ -180,7 +180,7 @@ def test_inbox_constant_queries(client, django_assert_max_num_queries, n):
         conversation(buyer=buyer, messages=2)
     client.force_login(buyer)
     client.get(reverse("messaging:inbox"))
-    with django_assert_max_num_queries(4):  # user, rows, other people, the header's expert profile
+    with django_assert_max_num_queries(4):  # user, page ids, rows (with people), header's expert profile
         r = client.get(reverse("messaging:inbox"))
     assert r.content.decode().count('data-testid="inbox-row"') == min(n, 30)
 
