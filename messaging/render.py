@@ -158,11 +158,13 @@ def avatar_html(person) -> SafeString:
     return mark_safe(_avatar(person))  # noqa: S308 - escaped in _avatar
 
 
-def _avatar(person) -> str:
+def _avatar(person, name: str | None = None) -> str:
+    """The person's avatar, or the first letter of their name (`name`: their `display_name` if known)."""
     profile = getattr(person, "expert_profile", None)
     if profile is not None and profile.avatar:
         return f'<img class="az-avatar az-avatar-sm" src="{esc(profile.avatar.url)}" alt="" loading="lazy">'
-    return f'<span class="az-avatar az-avatar-sm" aria-hidden="true">{esc(person.display_name[:1])}</span>'
+    name = person.display_name if name is None else name
+    return f'<span class="az-avatar az-avatar-sm" aria-hidden="true">{esc(name[:1])}</span>'
 
 
 def _preview(body: str, length: int = 90) -> str:
@@ -189,12 +191,13 @@ def inbox_rows_html(rows, viewer) -> SafeString:
         badge = (f' <span class="badge rounded-pill text-bg-danger" data-testid="inbox-unread">{esc(fa_digits(r.unread))}'
                  '</span>' if r.unread else "")
         other = r.other
+        name = str(other.display_name)
         out.append(
             f'<li class="az-inbox-row{" az-unread" if r.unread else ""}">'
             f'<a class="d-flex gap-3 align-items-center p-3 text-reset text-decoration-none" href="{url(r.pk)}" '
-            f'data-testid="inbox-row">{_avatar(other)}<div class="flex-grow-1 min-w-0">'
+            f'data-testid="inbox-row">{_avatar(other, name)}<div class="flex-grow-1 min-w-0">'
             f'<div class="d-flex justify-content-between gap-2"><strong class="text-truncate">'
-            f'{_esc(str(other.display_name))}</strong><span class="small az-muted text-nowrap">'
+            f'{_esc(name)}</strong><span class="small az-muted text-nowrap">'
             f'{_esc(when(r.last_activity_at))}</span></div>'
             f'<div class="small az-muted text-truncate">{about}</div>'
             f'<div class="d-flex justify-content-between gap-2"><span class="text-truncate small">'
