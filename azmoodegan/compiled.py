@@ -16,6 +16,7 @@ from django.db import connections
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.models import QuerySet
 from psycopg.pq import Format
+from psycopg.types.numeric import Int8BinaryDumper, Int8Dumper
 
 _TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
 _NEVER_BY_COUNT = 2**31  # psycopg's prepare threshold: prepare what asks for it, nothing else by count
@@ -102,6 +103,10 @@ def _preparing(wrapper):
         # itself, so the threshold only has to let it. Django's own cursors bind on the client and never prepare.
         connection.prepare_threshold = _NEVER_BY_COUNT
     cursor = _PreparingCursor(connection)
+    # Every id as a bigint: psycopg would send each as the smallest type that holds it, and a page whose ids
+    # straddle 32767 or 2**31 would be another statement for PostgreSQL to prepare and plan, in each order.
+    cursor.adapters.register_dumper(int, Int8Dumper)
+    cursor.adapters.register_dumper(int, Int8BinaryDumper)
     # As Django's `create_cursor`: the cursor's time zone, if the connection's is not the one in use.
     if wrapper.db.timezone != connection.adapters.get_loader(_TIMESTAMPTZ_OID, Format.TEXT).timezone:
         register_tzloader(wrapper.db.timezone, cursor)

@@ -189,6 +189,8 @@ def test_two_users_share_the_compiled_queries_and_see_only_their_own(client):
 
 
 def test_compiled_values_match_the_orm_for_every_id():
+    from django.db import connection
+
     from azmoodegan.compiled import CompiledValues
 
     convs = [conversation(messages=n) for n in (1, 2, 3)]
@@ -202,6 +204,11 @@ def test_compiled_values_match_the_orm_for_every_id():
         prepare=True)
     for conv in (convs + convs[::-1]) * 3:  # past the five runs after which PostgreSQL may plan it once
         assert prepared.rows(conv.pk) == query.rows(conv.pk)
+    assert prepared.rows(40_000) == prepared.rows(3_000_000_000) == []
+    with connection.cursor() as cursor:  # one statement whatever the size of the id
+        sql = prepared._compiled[0].replace("%s", "$1")  # as psycopg sends it
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement = %s", [sql])
+        assert cursor.fetchone()[0] == 1
     with pytest.raises(TypeError):
         query.rows(str(convs[0].pk))
     with pytest.raises(ValueError):  # an argument the SQL does not use cannot be filled in
