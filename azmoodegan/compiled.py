@@ -8,6 +8,7 @@ expert profile (every signed-in request, azmoodegan/auth_backends.py) is read th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -19,6 +20,7 @@ from psycopg.pq import Format
 from psycopg.types.numeric import Int8BinaryDumper, Int8Dumper
 
 _TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
+_PSYCOPG_TIMESTAMPTZ = psycopg.adapters.get_loader(_TIMESTAMPTZ_OID, Format.TEXT)
 _NEVER_BY_COUNT = 2**31  # psycopg's prepare threshold: prepare what asks for it, nothing else by count
 _STAND_IN = -7_000_000_000  # ids are never negative: a stand-in cannot be mistaken for a real parameter
 
@@ -77,9 +79,19 @@ class CompiledValues:
         with connections[self.using].cursor() as cursor:
             if self.prepare:
                 cursor.cursor = _preparing(cursor)
+            _psycopg_times(cursor)
             cursor.execute(sql, values)
             fetched = cursor.fetchall()
         return list(compiler.apply_converters(fetched, converters)) if converters else fetched
+
+
+def _psycopg_times(wrapper) -> None:
+    """Timestamps read by psycopg's own loader (in C) rather than Django's (Python, about 3 µs a value: 0.1 ms
+    for an inbox page's 31 rows) where both give the same: Django's puts the connection's time zone on each
+    value, psycopg's the session's, and both are UTC unless DATABASES sets a TIME_ZONE."""
+    cursor = wrapper.cursor
+    if wrapper.db.timezone is dt.UTC and cursor.connection.info.parameter_status("TimeZone") == "UTC":
+        cursor.adapters.register_loader(_TIMESTAMPTZ_OID, _PSYCOPG_TIMESTAMPTZ)
 
 
 class _PreparingCursor(psycopg.Cursor):

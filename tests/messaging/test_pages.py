@@ -194,14 +194,18 @@ def test_compiled_values_match_the_orm_for_every_id():
     from azmoodegan.compiled import CompiledValues
 
     convs = [conversation(messages=n) for n in (1, 2, 3)]
-    query = CompiledValues(
-        lambda conv_id: Message.objects.filter(conversation_id=conv_id).order_by("-id").values("id", "body"), 1)
+    query = CompiledValues(lambda conv_id: Message.objects.filter(conversation_id=conv_id).order_by("-id")
+                           .values("id", "body", "created_at"), 1)
     for conv in convs + convs[::-1]:
-        assert query.rows(conv.pk) == list(
-            Message.objects.filter(conversation_id=conv.pk).order_by("-id").values("id", "body"))
+        rows = query.rows(conv.pk)
+        orm = list(Message.objects.filter(conversation_id=conv.pk).order_by("-id").values("id", "body", "created_at"))
+        assert rows == orm
+        # The same times, in the same time zone (psycopg's loader reads them, not Django's).
+        assert [r["created_at"].isoformat() for r in rows] == [r["created_at"].isoformat() for r in orm]
+        assert all(r["created_at"].tzinfo is dt.UTC for r in rows)
     prepared = CompiledValues(  # kept by PostgreSQL, planned once: the same rows for every id
-        lambda conv_id: Message.objects.filter(conversation_id=conv_id).order_by("-id").values("id", "body"), 1,
-        prepare=True)
+        lambda conv_id: Message.objects.filter(conversation_id=conv_id).order_by("-id")
+        .values("id", "body", "created_at"), 1, prepare=True)
     for conv in (convs + convs[::-1]) * 3:  # past the five runs after which PostgreSQL may plan it once
         assert prepared.rows(conv.pk) == query.rows(conv.pk)
     assert prepared.rows(40_000) == prepared.rows(3_000_000_000) == []
