@@ -97,7 +97,7 @@ def _inbox_layout() -> tuple:
     names = _inbox_rows_query(1).names
     width = len(_person_columns())
     buyer, expert = names.index("buyer__id"), names.index("expert__id")
-    return names.index("buyer__id"), slice(buyer, buyer + width), slice(expert, expert + width)
+    return buyer, slice(buyer, buyer + width), slice(expert, expert + width)
 
 
 @lru_cache(maxsize=1)
