@@ -49,6 +49,15 @@ def _url_parts(name: str, script_prefix: str, urlconf):
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
+@lru_cache(maxsize=16)
+def _labels(language) -> dict:
+    """The fixed words of lines and rows, translated and escaped once per language (not on every list)."""
+    return {
+        "read": _esc(_("Read")), "sent": _esc(_("Sent")), "report": _esc(_("Report")), "flagged": _esc(_("flagged")),
+        "older": _esc(_("Loading older messages…")), "you": _esc(_("You:")), "file": _esc(_("(file)")),
+    }
+
+
 class _Times:
     """`<time>` elements of one list. A message's time reads the same for everyone (in a language and time
     zone), so each is kept per process (`_time_html`): a page's 30 lines mostly repeat the last page's."""
@@ -77,8 +86,9 @@ class _Receipts:
     """`receipt_html` for the lines of one list: its two labels translated once."""
 
     def __init__(self):
-        self.read = '<i class="bi bi-check2-all text-primary" aria-hidden="true"></i> ' + _esc(_("Read"))
-        self.sent = '<i class="bi bi-check2" aria-hidden="true"></i> ' + _esc(_("Sent"))
+        labels = _labels(get_language())
+        self.read = '<i class="bi bi-check2-all text-primary" aria-hidden="true"></i> ' + labels["read"]
+        self.sent = '<i class="bi bi-check2" aria-hidden="true"></i> ' + labels["sent"]
 
     def __call__(self, m, other_read_at) -> str:
         inner = self.read if other_read_at and m.created_at <= other_read_at else self.sent
@@ -96,8 +106,8 @@ def messages_html(rows, *, viewer, participant: bool, other_read_at) -> SafeStri
     staff = getattr(viewer, "is_staff", False)
     report_url = _url_maker("messaging:report")
     file_url = _url_maker("messaging:attachment")
-    report = _esc(_("Report"))
-    flagged = _esc(_("flagged"))
+    labels = _labels(get_language())
+    report, flagged = labels["report"], labels["flagged"]
     time_html = _Times()
     receipt = _Receipts()
     out = []
@@ -151,7 +161,7 @@ def older_html(conv_pk: int, rows, more: bool) -> SafeString:
     before = _esc(rows[0].pk) if rows else ""
     return mark_safe(  # noqa: S308 - fixed markup, a number and an escaped label
         f'<div id="az-older" class="text-center small az-muted py-2" hx-get="{url}?before={before}" '
-        f'hx-trigger="intersect once" hx-swap="outerHTML">{_esc(_("Loading older messages…"))}</div>')
+        f'hx-trigger="intersect once" hx-swap="outerHTML">{_labels(get_language())["older"]}</div>')
 
 
 def avatar_html(person) -> SafeString:
@@ -178,8 +188,9 @@ def inbox_rows_html(rows, viewer) -> SafeString:
     """The inbox rows (`selectors.InboxRow`): the other person, what it is about, the last message, when,
     and the viewer's unread count."""
     url = _url_maker("messaging:conversation")
-    you = _esc(_("You:"))
-    file_line = '<i class="bi bi-paperclip" aria-hidden="true"></i> ' + _esc(_("(file)"))
+    labels = _labels(get_language())
+    you = labels["you"]
+    file_line = '<i class="bi bi-paperclip" aria-hidden="true"></i> ' + labels["file"]
     when = persian.RelativeTimes(timezone.now())
     out = []
     for r in rows:
