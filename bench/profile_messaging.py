@@ -6,6 +6,8 @@ conversation), signed in as bench/messaging.py's user: median/p95 wall ms, proce
 
 With --profile, prints where the time of that page goes (cProfile). With --base, also measures a
 signed-in page that is base.html and nothing else (the base cost every signed-in page pays).
+"pg cpu" is the mean CPU ms per request of the PostgreSQL backend (parsing, planning, running the
+queries), read from /proc when the server runs on this machine.
 """
 
 from __future__ import annotations
@@ -34,6 +36,30 @@ def _add_empty_page() -> None:
 
     urls.urlpatterns.append(path("__empty__/", empty))
     clear_url_caches()
+
+
+def _backend_cpu_ms():
+    """A function giving the CPU ms used so far by this process's PostgreSQL backend (None where the server's
+    processes cannot be read, as when it runs elsewhere): what the page costs the database, planning included,
+    on the same two cores under wrk. Clock ticks of 10 ms: meaningful as a mean over many requests."""
+    import os
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
+
+    def spent():
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) * tick
+
+    return spent
 
 
 def main(argv):
@@ -66,9 +92,14 @@ def main(argv):
             print(f"--- {name}")
             for q in ctx.captured_queries:
                 print(f"  {q['time']}s {q['sql'][:300]}")
-    print(inprocess.header("page", 32) + f"  (n={args.n}, one thread)")
+    print(inprocess.header("page", 32) + f" {'pg cpu':>7}  (n={args.n}, one thread)")
+    pg_cpu = _backend_cpu_ms()
     for name, path in pages.items():
-        print(inprocess.row(name, inprocess.measure(client, path, args.n), 32))
+        before = pg_cpu()
+        result = inprocess.measure(client, path, args.n)
+        spent = pg_cpu() - before if before is not None else None
+        # measure() makes n + 4 requests (three to warm up, one to count the queries)
+        print(inprocess.row(name, result, 32) + (f" {spent / (args.n + 4):>7.2f}" if spent is not None else "       -"))
     if args.profile:
         path = pages[args.profile]
         inprocess.print_profile(lambda i: client.get(path), args.n)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.template.defaultfilters import filesizeformat, truncatechars
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -38,8 +39,23 @@ _PK = 987654321  # a stand-in id: one reverse() per list, then the real ids put 
 
 
 def _url_maker(name: str):
+    """`pk -> reverse(name, args=[pk])`, worked out once per URL configuration and script prefix."""
+    return _url_parts(name, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=64)
+def _url_parts(name: str, script_prefix: str, urlconf):
     prefix, suffix = reverse(name, args=[_PK]).split(str(_PK))
     return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+@lru_cache(maxsize=16)
+def _labels(language) -> dict:
+    """The fixed words of lines and rows, translated and escaped once per language (not on every list)."""
+    return {
+        "read": _esc(_("Read")), "sent": _esc(_("Sent")), "report": _esc(_("Report")), "flagged": _esc(_("flagged")),
+        "older": _esc(_("Loading older messages…")), "you": _esc(_("You:")), "file": _esc(_("(file)")),
+    }
 
 
 class _Times:
@@ -70,8 +86,9 @@ class _Receipts:
     """`receipt_html` for the lines of one list: its two labels translated once."""
 
     def __init__(self):
-        self.read = '<i class="bi bi-check2-all text-primary" aria-hidden="true"></i> ' + _esc(_("Read"))
-        self.sent = '<i class="bi bi-check2" aria-hidden="true"></i> ' + _esc(_("Sent"))
+        labels = _labels(get_language())
+        self.read = '<i class="bi bi-check2-all text-primary" aria-hidden="true"></i> ' + labels["read"]
+        self.sent = '<i class="bi bi-check2" aria-hidden="true"></i> ' + labels["sent"]
 
     def __call__(self, m, other_read_at) -> str:
         inner = self.read if other_read_at and m.created_at <= other_read_at else self.sent
@@ -89,8 +106,8 @@ def messages_html(rows, *, viewer, participant: bool, other_read_at) -> SafeStri
     staff = getattr(viewer, "is_staff", False)
     report_url = _url_maker("messaging:report")
     file_url = _url_maker("messaging:attachment")
-    report = _esc(_("Report"))
-    flagged = _esc(_("flagged"))
+    labels = _labels(get_language())
+    report, flagged = labels["report"], labels["flagged"]
     time_html = _Times()
     receipt = _Receipts()
     out = []
@@ -125,15 +142,39 @@ def messages_html(rows, *, viewer, participant: bool, other_read_at) -> SafeStri
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
 
 
+def poller_html(conv_pk: int, last_id: int, read_token: str, poll_ms: int, *, oob: bool = False) -> SafeString:
+    """What `_poller.html` was: the element that polls for new lines and receipts (`?after=` the last line
+    shown, `&r=` the other side's read marker then), and the composer's hidden `after`."""
+    poll_url = _url_maker("messaging:poll")(conv_pk)
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return mark_safe(  # noqa: S308 - the token is URL-quoted and escaped, the rest are numbers
+        f'<div id="az-poller" hx-get="{poll_url}?after={_esc(last_id)}&r={_esc(quote(str(read_token), safe="/"))}" '
+        f'hx-trigger="every {_esc(poll_ms)}ms" data-az-visible-only hx-swap="outerHTML" aria-hidden="true"{swap}>'
+        f'</div>\n<input type="hidden" id="az-after" name="after" value="{_esc(last_id)}" form="az-composer"{swap}>\n')
+
+
+def older_html(conv_pk: int, rows, more: bool) -> SafeString:
+    """What `_older.html` starts with: when older lines exist, the element that loads them on scroll."""
+    if not more:
+        return mark_safe("")
+    url = _url_maker("messaging:older")(conv_pk)
+    before = _esc(rows[0].pk) if rows else ""
+    return mark_safe(  # noqa: S308 - fixed markup, a number and an escaped label
+        f'<div id="az-older" class="text-center small az-muted py-2" hx-get="{url}?before={before}" '
+        f'hx-trigger="intersect once" hx-swap="outerHTML">{_labels(get_language())["older"]}</div>')
+
+
 def avatar_html(person) -> SafeString:
     return mark_safe(_avatar(person))  # noqa: S308 - escaped in _avatar
 
 
-def _avatar(person) -> str:
+def _avatar(person, name: str | None = None) -> str:
+    """The person's avatar, or the first letter of their name (`name`: their `display_name` if known)."""
     profile = getattr(person, "expert_profile", None)
     if profile is not None and profile.avatar:
         return f'<img class="az-avatar az-avatar-sm" src="{esc(profile.avatar.url)}" alt="" loading="lazy">'
-    return f'<span class="az-avatar az-avatar-sm" aria-hidden="true">{esc(person.display_name[:1])}</span>'
+    name = person.display_name if name is None else name
+    return f'<span class="az-avatar az-avatar-sm" aria-hidden="true">{esc(name[:1])}</span>'
 
 
 def _preview(body: str, length: int = 90) -> str:
@@ -147,8 +188,9 @@ def inbox_rows_html(rows, viewer) -> SafeString:
     """The inbox rows (`selectors.InboxRow`): the other person, what it is about, the last message, when,
     and the viewer's unread count."""
     url = _url_maker("messaging:conversation")
-    you = _esc(_("You:"))
-    file_line = '<i class="bi bi-paperclip" aria-hidden="true"></i> ' + _esc(_("(file)"))
+    labels = _labels(get_language())
+    you = labels["you"]
+    file_line = '<i class="bi bi-paperclip" aria-hidden="true"></i> ' + labels["file"]
     when = persian.RelativeTimes(timezone.now())
     out = []
     for r in rows:
@@ -160,12 +202,13 @@ def inbox_rows_html(rows, viewer) -> SafeString:
         badge = (f' <span class="badge rounded-pill text-bg-danger" data-testid="inbox-unread">{esc(fa_digits(r.unread))}'
                  '</span>' if r.unread else "")
         other = r.other
+        name = str(other.display_name)
         out.append(
             f'<li class="az-inbox-row{" az-unread" if r.unread else ""}">'
             f'<a class="d-flex gap-3 align-items-center p-3 text-reset text-decoration-none" href="{url(r.pk)}" '
-            f'data-testid="inbox-row">{_avatar(other)}<div class="flex-grow-1 min-w-0">'
+            f'data-testid="inbox-row">{_avatar(other, name)}<div class="flex-grow-1 min-w-0">'
             f'<div class="d-flex justify-content-between gap-2"><strong class="text-truncate">'
-            f'{_esc(str(other.display_name))}</strong><span class="small az-muted text-nowrap">'
+            f'{_esc(name)}</strong><span class="small az-muted text-nowrap">'
             f'{_esc(when(r.last_activity_at))}</span></div>'
             f'<div class="small az-muted text-truncate">{about}</div>'
             f'<div class="d-flex justify-content-between gap-2"><span class="text-truncate small">'

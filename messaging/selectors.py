@@ -60,29 +60,44 @@ class InboxRow:
 
 _ORDER = ("-last_activity_at", "-id")
 _INBOX_COLUMNS = ("id", "buyer_id", "expert_id", "order_id", "last_activity_at", "buyer_unread", "expert_unread",
-                  "last_message__body", "last_message__sender_id", "service__title", "order__title")
+                  "last_message__body", "last_message__sender_id", "service__title", "order__title",
+                  *_person_columns("buyer__"), *_person_columns("expert__"))
 
 
 @lru_cache(maxsize=16)
-def _inbox_query(number: int) -> CompiledValues:
-    """Page `number` of a user's inbox, as one query. The page's ids come from the two per-side indexes
+def _inbox_ids_query(number: int) -> CompiledValues:
+    """The ids of page `number` of a user's inbox. They come from the two per-side indexes
     (`conv_buyer_recent`, `conv_expert_recent`), each read only as far as the page, then merged and cut:
-    no count of all conversations and no sort of all of them."""
+    no count of all conversations and no sort of all of them. PostgreSQL plans it on every run (cheaply:
+    one table), so the plan fits the user, with their five or five thousand conversations."""
     start, end = (number - 1) * INBOX_PAGE, number * INBOX_PAGE + 1
 
     def build(user_id):
         mine = Conversation.objects.filter(last_message__isnull=False).order_by(*_ORDER)
-        page_ids = (mine.filter(buyer_id=user_id).values("id")[:end]
-                    .union(mine.filter(expert_id=user_id).values("id")[:end], all=True))
-        return Conversation.objects.filter(pk__in=page_ids).order_by(*_ORDER)[start:end].values(*_INBOX_COLUMNS)
+        side = ("id", "last_activity_at")
+        return (mine.filter(buyer_id=user_id).values(*side)[:end]
+                .union(mine.filter(expert_id=user_id).values(*side)[:end], all=True)
+                .order_by(*_ORDER)[start:end])
 
     return CompiledValues(build, 1)
 
 
 @lru_cache(maxsize=64)
-def _people_query(count: int) -> CompiledValues:
-    """`count` people by id, with what `_person` needs (one compiled query for each number of people)."""
-    return CompiledValues(lambda *ids: get_user_model().objects.filter(pk__in=ids).values(*_person_columns()), count)
+def _inbox_rows_query(count: int) -> CompiledValues:
+    """`count` conversations by id with what their inbox rows show: the last message, the service or order
+    title, and both people (names and avatars). Prepared: rows by primary key plan the same for everyone,
+    and the seven joins took PostgreSQL longer to plan than to run."""
+    return CompiledValues(lambda *ids: Conversation.objects.filter(pk__in=ids).order_by().values(*_INBOX_COLUMNS),
+                          count, prepare=True)
+
+
+@lru_cache(maxsize=1)
+def _inbox_layout() -> tuple:
+    """Where an inbox row's columns are: those before the people, then each side's person (a slice)."""
+    names = _inbox_rows_query(1).names
+    width = len(_person_columns())
+    buyer, expert = names.index("buyer__id"), names.index("expert__id")
+    return buyer, slice(buyer, buyer + width), slice(expert, expert + width)
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +108,7 @@ def _person_class():
     from accounts.models import ExpertProfile
 
     User = get_user_model()
+    profile_attnames = [ExpertProfile._meta.get_field(n).attname for n in ("id", *PROFILE_FIELDS)]
 
     class Person:
         __slots__ = ("id", "first_name", "last_name", "email", "expert_profile")
@@ -100,10 +116,12 @@ def _person_class():
         is_expert = User.is_expert
         get_full_name = User.get_full_name
 
-        def __init__(self, row: dict):
-            self.id, self.first_name, self.last_name, self.email = (
-                row["id"], row["first_name"], row["last_name"], row["email"])
-            self.expert_profile = instance(ExpertProfile, row, "expert_profile__", PROFILE_FIELDS)
+        def __init__(self, values):
+            """`values`: the columns of `_person_columns()`, in their order."""
+            self.id, self.first_name, self.last_name, self.email = values[:4]
+            profile = values[4:]
+            self.expert_profile = (None if profile[0] is None
+                                   else ExpertProfile.from_db("default", profile_attnames, profile))
 
         @property
         def pk(self) -> int:
@@ -112,29 +130,28 @@ def _person_class():
     return Person
 
 
-def people(ids) -> dict:
-    """{id: person} with names and avatars (`_person_class`), in one query."""
-    ids = sorted(set(ids))
-    if not ids:
-        return {}
-    person = _person_class()
-    return {r["id"]: person(r) for r in _people_query(len(ids)).rows(*ids)}
-
-
 def inbox_page(user, number) -> Page:
     """A page of the user's conversations with at least one message, latest activity first, in two queries:
-    the rows (the last message, the service or order title with each), then the other people in them."""
+    the page's ids, then its rows (the last message, the service or order title, the people) by id."""
     number = page_number(number, most=1000)
-    rows = _inbox_query(number).rows(user.pk)
-    others = people(r["expert_id"] if r["buyer_id"] == user.pk else r["buyer_id"] for r in rows)
+    user_id = user.pk
+    ids = [pk for pk, _at in _inbox_ids_query(number).tuples(user_id)]
+    by_id = {row[0]: row for row in _inbox_rows_query(len(ids)).tuples(*ids)} if ids else {}
+    person = _person_class()
+    people_at, buyer, expert = _inbox_layout()
     out = []
-    for r in rows:
-        as_buyer = r["buyer_id"] == user.pk
+    for pk in ids:
+        row = by_id.get(pk)
+        if row is None:  # deleted in between
+            continue
+        (_pk, buyer_id, _expert_id, order_id, last_activity_at, buyer_unread, expert_unread, last_body, last_sender_id,
+         service_title, order_title) = row[:people_at]
+        as_buyer = buyer_id == user_id
         out.append(InboxRow(
-            pk=r["id"], other=others[r["expert_id"] if as_buyer else r["buyer_id"]], order_id=r["order_id"],
-            order_title=r["order__title"], service_title=r["service__title"], last_body=r["last_message__body"],
-            mine=r["last_message__sender_id"] == user.pk, unread=r["buyer_unread"] if as_buyer else r["expert_unread"],
-            last_activity_at=r["last_activity_at"],
+            pk=pk, other=person(row[expert] if as_buyer else row[buyer]), order_id=order_id,
+            order_title=order_title, service_title=service_title, last_body=last_body,
+            mine=last_sender_id == user_id, unread=buyer_unread if as_buyer else expert_unread,
+            last_activity_at=last_activity_at,
         ))
     return Page(out, number, INBOX_PAGE)
 
@@ -175,7 +192,8 @@ def _conversation_page_build(pk):
     )
 
 
-_conversation_page_query = CompiledValues(_conversation_page_build, 1)
+# Prepared: one conversation by primary key plans the same whatever the id (see CompiledValues).
+_conversation_page_query = CompiledValues(_conversation_page_build, 1, prepare=True)
 
 
 def conversation_page(user, pk: int) -> Conversation:

@@ -129,7 +129,7 @@ def poll(request, pk: int):
     other_read_key = "er" if user.pk == state["b"] else "br"
     if state["last"] <= after and request.GET.get("r", "") == state[other_read_key]:
         return HttpResponse(status=204)
-    conv = selectors.conversation_for_user(user, pk)
+    conv = selectors.conversation_page(user, pk)  # the page's own prepared query (participants and staff)
     if conv.has_participant(user):
         actions.mark_read(conv, user)
     rows = selectors.messages_after(conv, after)
@@ -152,7 +152,7 @@ def _read_token(conv, user) -> str:
 @login_required
 @require_GET
 def older(request, pk: int):
-    conv = selectors.conversation_for_user(request.user, pk)
+    conv = selectors.conversation_page(request.user, pk)  # the page's own prepared query (participants and staff)
     before = request.GET.get("before", "")
     if not before.isdigit():
         raise Http404

@@ -60,6 +60,27 @@ def thread_lines(context, rows):
                          other_read_at=context.get("other_read_at"))
 
 
+@register.simple_tag(takes_context=True)
+def older_lines(context):
+    """The thread's lines (`rows`) as `thread_lines` writes them, after the element that loads older ones on
+    scroll if there are more (`more`)."""
+    from ..render import messages_html, older_html
+
+    rows = context["rows"]
+    lines = messages_html(rows, viewer=context["request"].user, participant=context.get("participant", False),
+                          other_read_at=context.get("other_read_at"))
+    return older_html(context["conv"].pk, rows, context.get("more", False)) + lines
+
+
+@register.simple_tag(takes_context=True)
+def poller(context, oob=False):
+    """The thread's poller and the composer's hidden `after` (see `render.poller_html`)."""
+    from ..render import poller_html
+
+    return poller_html(context["conv"].pk, context.get("last_id", ""), context.get("read_token", ""),
+                       context.get("poll_ms", ""), oob=oob)
+
+
 @register.simple_tag
 def receipt(m, other_read_at):
     from ..render import receipt_html

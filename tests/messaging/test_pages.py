@@ -138,6 +138,27 @@ def test_inbox_row_shows_the_other_person_and_the_last_message(client):
     assert conv.buyer.display_name in row and ("شما:" in row or "You:" in row)
 
 
+def test_inbox_rows_show_each_sides_other_person_with_name_and_avatar(client):
+    """The inbox reads both people of each row with it: the viewer sees the other one, with their profile's
+    name and avatar if they have them, on whichever side of the conversation the viewer is."""
+    user = expert_user()
+    as_buyer = conversation(buyer=user, messages=1)
+    profile = as_buyer.expert.expert_profile
+    profile.avatar = "avatars/2026/11/face.jpg"
+    profile.save(update_fields=["avatar"])
+    as_expert = conversation(expert=user, messages=1)  # a plain buyer: no profile, their initial
+    client.force_login(user)
+    page = _page(client, reverse("messaging:inbox"))
+    rows = {int(li.split('href="/messages/')[1].split("/")[0]): li for li in page.split('<li class="az-inbox-row')[1:]}
+    assert set(rows) == {as_buyer.pk, as_expert.pk}
+    assert profile.display_name in rows[as_buyer.pk] and "face.jpg" in rows[as_buyer.pk]
+    assert '<img class="az-avatar az-avatar-sm" src="' in rows[as_buyer.pk]
+    buyer_name = as_expert.buyer.display_name
+    assert buyer_name in rows[as_expert.pk] and "<img" not in rows[as_expert.pk]
+    assert f'<span class="az-avatar az-avatar-sm" aria-hidden="true">{buyer_name[:1]}</span>' in rows[as_expert.pk]
+    assert user.display_name not in rows[as_buyer.pk] + rows[as_expert.pk]
+
+
 @pytest.mark.parametrize("n", [1, 500])
 def test_conversation_queries_do_not_grow_with_messages_or_files(client, django_assert_max_num_queries, n):
     conv = conversation()
@@ -168,14 +189,30 @@ def test_two_users_share_the_compiled_queries_and_see_only_their_own(client):
 
 
 def test_compiled_values_match_the_orm_for_every_id():
+    from django.db import connection
+
     from azmoodegan.compiled import CompiledValues
 
     convs = [conversation(messages=n) for n in (1, 2, 3)]
-    query = CompiledValues(
-        lambda conv_id: Message.objects.filter(conversation_id=conv_id).order_by("-id").values("id", "body"), 1)
+    query = CompiledValues(lambda conv_id: Message.objects.filter(conversation_id=conv_id).order_by("-id")
+                           .values("id", "body", "created_at"), 1)
     for conv in convs + convs[::-1]:
-        assert query.rows(conv.pk) == list(
-            Message.objects.filter(conversation_id=conv.pk).order_by("-id").values("id", "body"))
+        rows = query.rows(conv.pk)
+        orm = list(Message.objects.filter(conversation_id=conv.pk).order_by("-id").values("id", "body", "created_at"))
+        assert rows == orm
+        # The same times, in the same time zone (psycopg's loader reads them, not Django's).
+        assert [r["created_at"].isoformat() for r in rows] == [r["created_at"].isoformat() for r in orm]
+        assert all(r["created_at"].tzinfo is dt.UTC for r in rows)
+    prepared = CompiledValues(  # kept by PostgreSQL, planned once: the same rows for every id
+        lambda conv_id: Message.objects.filter(conversation_id=conv_id).order_by("-id")
+        .values("id", "body", "created_at"), 1, prepare=True)
+    for conv in (convs + convs[::-1]) * 3:  # past the five runs after which PostgreSQL may plan it once
+        assert prepared.rows(conv.pk) == query.rows(conv.pk)
+    assert prepared.rows(40_000) == prepared.rows(3_000_000_000) == []
+    with connection.cursor() as cursor:  # one statement whatever the size of the id
+        sql = prepared._compiled[0].replace("%s", "$1")  # as psycopg sends it
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement = %s", [sql])
+        assert cursor.fetchone()[0] == 1
     with pytest.raises(TypeError):
         query.rows(str(convs[0].pk))
     with pytest.raises(ValueError):  # an argument the SQL does not use cannot be filled in

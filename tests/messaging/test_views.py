@@ -180,7 +180,7 @@ def test_inbox_constant_queries(client, django_assert_max_num_queries, n):
         conversation(buyer=buyer, messages=2)
     client.force_login(buyer)
     client.get(reverse("messaging:inbox"))
-    with django_assert_max_num_queries(4):  # user, rows, other people, the header's expert profile
+    with django_assert_max_num_queries(4):  # user, page ids, rows (with people), header's expert profile
         r = client.get(reverse("messaging:inbox"))
     assert r.content.decode().count('data-testid="inbox-row"') == min(n, 30)
 
@@ -211,3 +211,22 @@ def test_report_and_block(client):
     client.force_login(conv.expert)
     r = client.post(reverse("messaging:send", args=[conv.pk]), {"body": "سلام"})
     assert r.status_code == 400 and conv.messages.count() == 2
+
+
+def test_older_and_poll_for_participants_and_staff_only(client):
+    conv = conversation(messages=35)
+    first_shown = Message.objects.filter(conversation=conv).order_by("-id")[29]
+    older = reverse("messaging:older", args=[conv.pk]) + f"?before={first_shown.pk}"
+    poll = reverse("messaging:poll", args=[conv.pk]) + "?after=0&r=x"
+    client.force_login(UserFactory())
+    assert client.get(older).status_code == 404 and client.get(poll).status_code == 404
+    client.force_login(UserFactory(is_staff=True))
+    assert "پیام شماره 4<" in client.get(older).content.decode()
+    staff_poll = client.get(poll)
+    assert staff_poll.status_code == 200 and "پیام شماره 34" in staff_poll.content.decode()
+    conv.refresh_from_db()
+    assert conv.buyer_unread == 0 and conv.expert_unread == 1  # staff reading marks nothing read
+    client.force_login(conv.expert)
+    assert "پیام شماره 34" in client.get(poll).content.decode()
+    conv.refresh_from_db()
+    assert conv.expert_unread == 0 and conv.expert_read_at is not None
