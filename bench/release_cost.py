@@ -106,8 +106,8 @@ def main(argv):
                     cursor.execute("SELECT pg_current_wal_insert_lsn()")
                     start = cursor.fetchone()[0]
                 actions.order_confirm(order_id=order_id, actor=users[buyers[order_id]])
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_current_wal_insert_lsn()")
+                with connection.cursor() as cursor:  # flushed: the commit waited for it (and no further)
+                    cursor.execute("SELECT pg_current_wal_flush_lsn()")
                     spans.append((start, cursor.fetchone()[0]))
         by_rm: Counter = Counter()
         records: Counter = Counter()
