@@ -267,14 +267,19 @@ def escrow_release(*, order_ref: int, expert, buyer, amount: int, platform_fee: 
     amount = _positive(amount)
     platform_fee = int(platform_fee)
     commission = commission_calculate(amount, commission_percent)
+    # In the caller's transaction, the escrow (the one account debited) is locked by the statement
+    # that finds the three accounts.
+    in_transaction = not transaction.get_autocommit()
     escrow, pending, revenue = ledger.accounts(
         {"kind": Account.Kind.ORDER_ESCROW, "order_ref": int(order_ref)},
         {"kind": Account.Kind.USER_PENDING, "owner_id": getattr(expert, "pk", expert)},
         {"kind": Account.Kind.PLATFORM_REVENUE},
+        lock_first=in_transaction,
     )
     return ledger.post_transfer(
         key=f"release:{order_ref}", kind=Transfer.Kind.RELEASE, order_ref=order_ref, actor=actor or buyer,
         legs=[(escrow, -(amount + platform_fee)), (pending, amount - commission), (revenue, commission + platform_fee)],
+        locked=(escrow,) if in_transaction else (),
     )
 
 

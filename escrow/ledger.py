@@ -37,12 +37,15 @@ _ACCOUNT_FIELDS = ("id", "kind", "owner_id", "order_ref", "gateway", "created_at
 _REFS = ("owner_id", "order_ref", "gateway")
 
 
-def accounts(*specs: dict) -> list[Account]:
+def accounts(*specs: dict, lock_first: bool = False) -> list[Account]:
     """Several accounts in one query, each spec the reference of one (`{"kind": …, "owner_id": …}`,
     `{"kind": …, "order_ref": …}`, `{"kind": <singleton kind>}`); missing ones are created as
     `_get_or_create` would. Returned in the order of `specs`.
 
-    Plain SQL: this runs in every release, and building the ORM's query cost more than running it.
+    `lock_first`: the first account is also locked (SELECT … FOR UPDATE) in the same statement, for a
+    posting that debits it: pass it to `post_transfer(locked=…)`, which then sends no lock of its own.
+    Needs a transaction. Plain SQL: this runs in every release, and building the ORM's query cost more
+    than running it.
     """
     where, params = [], []
     for spec in specs:
@@ -50,8 +53,19 @@ def accounts(*specs: dict) -> list[Account]:
             raise ValueError(f"not an account reference: {spec}")
         where.append("(" + " AND ".join(f"{field} = %s" for field in spec) + ")")
         params.extend(spec.values())
+    if lock_first and transaction.get_autocommit():
+        raise transaction.TransactionManagementError("accounts(lock_first=True) needs a transaction.")
+    columns = ", ".join(_ACCOUNT_FIELDS)
+    if lock_first:
+        # The first account locked in a CTE, the others read beside it (locking them would serialise
+        # every posting to the platform's revenue account).
+        others = " OR ".join(where[1:])
+        sql = f"WITH locked AS (SELECT {columns} FROM escrow_account WHERE {where[0]} FOR UPDATE) SELECT * FROM locked"  # noqa: S608 - names checked above
+        if others:
+            sql += f" UNION ALL SELECT {columns} FROM escrow_account WHERE {others}"  # noqa: S608 - names checked above
+    else:
+        sql = f"SELECT {columns} FROM escrow_account WHERE {' OR '.join(where)}"  # noqa: S608 - names checked above
     with connection.cursor() as cursor:
-        sql = f"SELECT {', '.join(_ACCOUNT_FIELDS)} FROM escrow_account WHERE {' OR '.join(where)}"  # noqa: S608 - names checked above
         cursor.execute(sql, params)
         found = [Account.from_db(connection.alias, _ACCOUNT_FIELDS, row) for row in cursor.fetchall()]
 
@@ -62,6 +76,9 @@ def accounts(*specs: dict) -> list[Account]:
     for spec in specs:
         account = next((a for a in found if matches(a, spec)), None)
         result.append(account if account is not None else _get_or_create(**spec))
+    if lock_first and not any(matches(a, specs[0]) for a in found):  # created just now: lock it as well
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM escrow_account WHERE id = %s FOR UPDATE", [result[0].pk])
     return result
 
 
@@ -145,7 +162,7 @@ def _existing(key: str, kind: str, legs) -> Transfer | None:
 
 def post_transfer(
     *, key: str, kind: str, legs: Sequence[tuple[Account, int]], description: str = "",
-    order_ref: int | None = None, actor=None,
+    order_ref: int | None = None, actor=None, locked: Sequence[Account] = (),
 ) -> Transfer:
     """Post one balanced transfer, once per `key`; a repeat with the same key returns the first.
 
@@ -157,7 +174,8 @@ def post_transfer(
     other 19 return the same transfer. Call it inside the caller's transaction when the posting
     must commit together with other changes (an order's status); it then adds no savepoint of its
     own around the locks (an error raised here happens before anything is written). `actor` is a
-    user or a user id.
+    user or a user id. `locked`: accounts the caller locked FOR UPDATE earlier in this same
+    transaction (`accounts(lock_first=True)`); when they are all the debited ones, no lock is sent.
     """
     legs = [(account, int(amount)) for account, amount in legs if int(amount) != 0]
     if len(legs) < 2:
@@ -165,13 +183,15 @@ def post_transfer(
     if sum(amount for _, amount in legs) != 0:
         raise EscrowError("A transfer's legs must sum to zero.", code="unbalanced")
     if transaction.get_connection().in_atomic_block:
-        return _post(key, kind, legs, description, order_ref, actor)
+        return _post(key, kind, legs, description, order_ref, actor, locked)
+    if locked:
+        raise transaction.TransactionManagementError("post_transfer(locked=…) needs the caller's transaction.")
     with transaction.atomic():
-        return _post(key, kind, legs, description, order_ref, actor)
+        return _post(key, kind, legs, description, order_ref, actor, ())
 
 
 def _post(key: str, kind: str, legs: list[tuple[Account, int]], description: str, order_ref: int | None,
-          actor) -> Transfer:
+          actor, locked: Sequence[Account]) -> Transfer:
     net: dict[int, int] = defaultdict(int)
     by_id: dict[int, Account] = {}
     for account, amount in legs:
@@ -195,7 +215,8 @@ def _post(key: str, kind: str, legs: list[tuple[Account, int]], description: str
             return existing
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM escrow_account WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [debited])
+        if not set(debited) <= {account.pk for account in locked}:
+            cursor.execute("SELECT id FROM escrow_account WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [debited])
         # Under the locks (a new statement, so it sees every posting committed by whoever held
         # them before us): the balances of the debited accounts, and whether this key was posted.
         cursor.execute(_BALANCES_AND_KEY, [key, debited])

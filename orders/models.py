@@ -144,6 +144,49 @@ class Order(models.Model):
             to_status=status, kind=OrderEvent.Kind(kind), note=note,
         )
 
+    def move_and_save(self, status: str, *, kind: str, actor=None, note: str = "", **changes) -> OrderEvent:
+        """`transition_to(status, …)` then `save(update_fields=["status", *changes, "updated_at"])`, with the
+        event's INSERT and the order's UPDATE sent as one statement (the hot path of a completion).
+
+        The same checks, rows and signals as the two calls: the event's pre_save and the order's
+        pre_save before the statement, the event's post_save (created) and the order's post_save after.
+        The caller holds the row lock.
+        """
+        from django.db import DatabaseError, connections, router
+        from django.db.models.signals import post_save, pre_save
+
+        if not self.can_move_to(status):
+            self.transition_to(status, kind=kind)  # raises the same OrderTransitionError
+        event = OrderEvent(order=self, actor=actor if getattr(actor, "pk", None) else None, from_status=self.status,
+                           to_status=status, kind=OrderEvent.Kind(kind), note=note)
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.status = status
+        fields = ("status", *changes, "updated_at")
+        using = router.db_for_write(Order, instance=self)
+        connection = connections[using]
+        update_fields = frozenset(fields)
+        pre_save.send(sender=OrderEvent, instance=event, raw=False, using=using, update_fields=None)
+        pre_save.send(sender=Order, instance=self, raw=False, using=using, update_fields=update_fields)
+        event.created_at = now = timezone.now()  # auto_now_add, auto_now
+        self.updated_at = now
+        sql, event_fields, order_fields = _move_sql(fields)
+        params = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in event_fields]
+        params += [f.get_db_prep_save(getattr(self, f.attname), connection) for f in order_fields]
+        params.append(self.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            event_id, updated = cursor.fetchone()
+        if not updated:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+        event.pk = event_id
+        for row in (event, self):
+            row._state.adding, row._state.db = False, using
+        post_save.send(sender=OrderEvent, instance=event, created=True, update_fields=None, raw=False, using=using)
+        post_save.send(sender=Order, instance=self, created=False, update_fields=update_fields, raw=False,
+                       using=using)
+        return event
+
     # --- facts pages ask about -------------------------------------------------------------------
 
     @property
@@ -486,3 +529,27 @@ class CancellationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.status}"
+
+
+_MOVE_SQL: dict[tuple[str, ...], tuple] = {}
+
+
+def _move_sql(fields: tuple[str, ...]) -> tuple[str, list, list]:
+    """`Order.move_and_save`'s statement for the order's `fields`, written once per process from the models."""
+    found = _MOVE_SQL.get(fields)
+    if found is None:
+        from django.db import connection
+
+        qn = connection.ops.quote_name
+        event_fields = [f for f in OrderEvent._meta.concrete_fields if not f.primary_key]
+        order_fields = [Order._meta.get_field(name) for name in fields]
+        found = _MOVE_SQL[fields] = (
+            f"WITH event AS (INSERT INTO {qn(OrderEvent._meta.db_table)} "  # noqa: S608 - names from the models
+            f"({', '.join(qn(f.column) for f in event_fields)}) VALUES ({', '.join(['%s'] * len(event_fields))}) "
+            f"RETURNING {qn(OrderEvent._meta.pk.column)}), "
+            f"changed AS (UPDATE {qn(Order._meta.db_table)} SET {', '.join(f'{qn(f.column)} = %s' for f in order_fields)} "
+            f"WHERE {qn(Order._meta.pk.column)} = %s RETURNING 1) "
+            f"SELECT (SELECT {qn(OrderEvent._meta.pk.column)} FROM event), (SELECT count(*) FROM changed)",
+            event_fields, order_fields,
+        )
+    return found

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext as _
+
+from azmoodegan.compiled import CompiledInstances
 
 from ..exceptions import OrderError, OrderPermissionError, OrderTransitionError
 from ..models import Delivery, Order, OrderFile
@@ -15,11 +18,18 @@ S = Order.Status
 MAX_TEXT = 5000
 
 
+# Every order action starts here; its SQL is built once per process (azmoodegan/compiled.py).
+_LOCKED = CompiledInstances(Order, lambda pk: Order.objects.select_for_update().filter(pk=pk).order_by(), 1)
+
+
 def _lock(order_id: int) -> Order:
-    try:
-        return Order.objects.select_for_update().get(pk=order_id)
-    except Order.DoesNotExist:
-        raise OrderError(_("This order was not found."), code="not_found") from None
+    """The order row, locked (SELECT … FOR UPDATE) until the caller's transaction ends."""
+    if transaction.get_autocommit():  # refused as the ORM refuses it (here the SQL is built once)
+        raise transaction.TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+    found = _LOCKED.instances(int(order_id))
+    if not found:
+        raise OrderError(_("This order was not found."), code="not_found")
+    return found[0]
 
 
 def _ensure_buyer(order: Order, actor) -> None:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from azmoodegan.compiled import CompiledInstances
 from escrow import actions as escrow
 from escrow import ledger
 
@@ -31,9 +32,19 @@ MAX_REASON = 1000
 CANCELLABLE_BY_AGREEMENT = (S.IN_PROGRESS, S.REVISION_REQUESTED, S.DELIVERED)
 
 
+# Asked by every completion, dispute and cancellation: the SQL is built once per process.
+_PENDING = CompiledInstances(
+    CancellationRequest,
+    lambda order_id: CancellationRequest.objects.filter(
+        order_id=order_id, status=CancellationRequest.Status.PENDING)[:1],  # as .first(): the newest
+    1,
+)
+
+
 def pending_cancellation(order: Order) -> CancellationRequest | None:
     """The order's request waiting for an answer (the caller holds the order lock)."""
-    return CancellationRequest.objects.filter(order=order, status=CancellationRequest.Status.PENDING).first()
+    found = _PENDING.instances(order.pk)
+    return found[0] if found else None
 
 
 def close_pending_cancellation(order: Order, *, status: str = CancellationRequest.Status.WITHDRAWN,

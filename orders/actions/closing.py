@@ -40,9 +40,7 @@ def _complete(order: Order, *, actor, kind: str) -> None:
             order_ref=order.pk, expert=order.expert_id, buyer=order.buyer_id, amount=order.price,
             platform_fee=order.buyer_fee, actor=actor, commission_percent=order.commission_percent,
         )
-        order.transition_to(S.COMPLETED, actor=actor, kind=kind)
-        order.completed_at = timezone.now()
-        order.save(update_fields=["status", "completed_at", "updated_at"])
+        order.move_and_save(S.COMPLETED, actor=actor, kind=kind, completed_at=timezone.now())
         # The catalogue's denormalised count (cards, search) follows the completion.
         outbox.enqueue(COUNT_COMPLETION, {"service": order.service_id})
         order_email(order, "completed", to=order.expert_id)

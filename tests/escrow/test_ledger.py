@@ -137,3 +137,58 @@ def test_refund_and_split(db, settings):
     assert ledger.balance(ledger.revenue_account()) == 40
     with pytest.raises(InsufficientFunds):
         actions.escrow_refund(order_ref=4, buyer=buyer, amount=1, n=2)
+
+
+def _locked_elsewhere(account_id: int) -> bool:
+    """Whether another connection finds the account row locked (FOR UPDATE NOWAIT fails)."""
+    import psycopg
+
+    sd = connection.settings_dict
+    params = {"dbname": sd["NAME"], "host": sd["HOST"] or None, "port": sd["PORT"] or None,
+              "user": sd["USER"] or None, "password": sd["PASSWORD"] or None}
+    with psycopg.connect(**{k: v for k, v in params.items() if v}) as other:
+        try:
+            other.execute("SELECT id FROM escrow_account WHERE id = %s FOR UPDATE NOWAIT", [account_id])
+        except psycopg.errors.LockNotAvailable:
+            return True
+        return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_accounts_lock_first_locks_the_first_account_only_until_commit():
+    expert = UserFactory()
+    ledger.escrow_account(77)
+    specs = ({"kind": Account.Kind.ORDER_ESCROW, "order_ref": 77},
+             {"kind": Account.Kind.USER_PENDING, "owner_id": expert.pk}, {"kind": Account.Kind.PLATFORM_REVENUE})
+    with transaction.atomic():
+        escrow, pending, revenue = ledger.accounts(*specs, lock_first=True)
+        assert (escrow.kind, escrow.order_ref, pending.owner_id, revenue.kind) == (
+            Account.Kind.ORDER_ESCROW, 77, expert.pk, Account.Kind.PLATFORM_REVENUE)
+        assert _locked_elsewhere(escrow.pk)
+        assert not _locked_elsewhere(pending.pk) and not _locked_elsewhere(revenue.pk)
+    assert not _locked_elsewhere(escrow.pk)
+    with transaction.atomic():  # an escrow account the look-up had to create (locked as well)
+        created = ledger.accounts({"kind": Account.Kind.ORDER_ESCROW, "order_ref": 78}, lock_first=True)[0]
+        assert created.order_ref == 78 and created.pk
+    assert Account.objects.filter(kind=Account.Kind.ORDER_ESCROW, order_ref=78).count() == 1
+    with pytest.raises(transaction.TransactionManagementError):
+        ledger.accounts(*specs, lock_first=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_release_in_a_transaction_holds_the_escrow_lock_and_still_refuses_overdrawing():
+    buyer, expert = UserFactory(), UserFactory()
+    ledger.post_transfer(key="seed:79", kind="adjustment",
+                         legs=[(ledger.outside_account(), -1000), (ledger.escrow_account(79), 1000)])
+    with transaction.atomic():
+        actions.escrow_release(order_ref=79, expert=expert, buyer=buyer, amount=1000)
+        assert _locked_elsewhere(ledger.escrow_account(79).pk)
+    assert ledger.escrow_balance(79) == 0
+    with pytest.raises(InsufficientFunds), transaction.atomic():
+        actions.escrow_refund(order_ref=79, buyer=buyer, amount=1)
+    with transaction.atomic():  # the same key again returns the first transfer
+        again = actions.escrow_release(order_ref=79, expert=expert, buyer=buyer, amount=1000)
+    assert again.created is False and Transfer.objects.filter(idempotency_key="release:79").count() == 1
+    with pytest.raises(transaction.TransactionManagementError):
+        ledger.post_transfer(key="x", kind="adjustment", locked=[ledger.escrow_account(79)],
+                             legs=[(ledger.escrow_account(79), -1), (ledger.outside_account(), 1)])
