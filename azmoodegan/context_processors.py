@@ -1,8 +1,20 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext
 
 from .csrf import get_token
+
+_SITE_NAMES: dict = {}
+
+
+def site_name() -> str:
+    """The site's name in the active language (context processors run as the page is rendered, in the
+    page's language), translated once per language rather than at each of the shell's three uses."""
+    language = get_language()
+    name = _SITE_NAMES.get(language)
+    if name is None:
+        name = _SITE_NAMES[language] = gettext("Azmoodegan")
+    return name
 
 
 def site(request):
@@ -13,7 +25,7 @@ def site(request):
     (in place of Django's csrf context processor's, which it replaces), masked more cheaply
     (azmoodegan/csrf.py).
     """
-    context = {"SITE_NAME": _("Azmoodegan"), "DEBUG": settings.DEBUG, "LANGUAGE_SELECTOR": settings.LANGUAGE_SELECTOR}
+    context = {"SITE_NAME": site_name(), "DEBUG": settings.DEBUG, "LANGUAGE_SELECTOR": settings.LANGUAGE_SELECTOR}
     if getattr(request, "az_shared", False):  # a page for every signed-in visitor (azmoodegan/shared.py)
         context["az_shared"] = True
     if getattr(request, "az_csrf_marker", False):

@@ -24,3 +24,9 @@ def user_nav(context):
 def nav_phone(context):
     """The phone header's unread badges (messaging/_nav_phone.html)."""
     return _with_token(context, shell.nav_phone(context["request"]))
+
+
+@register.simple_tag(takes_context=True)
+def compare_bar(context):
+    """The compare bar (search/_compare_bar.html); drawn once per language while the visitor compares nothing."""
+    return _with_token(context, shell.compare_bar(context["request"]))
