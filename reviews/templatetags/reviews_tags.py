@@ -164,7 +164,7 @@ def _progress_labels() -> dict:
     labels = _LABELS.get(key)
     if labels is None:
         labels = _LABELS[key] = {
-            "rules": {name: escape(label) for name, label in RULE_LABELS.items()},
+            "rules": {name: escape(str(label)) for name, label in RULE_LABELS.items()},  # str: translated now
             "css": escape(static("reviews/reviews.css")), "levels": escape(reverse("reviews:levels")),
             "your_level": escape(gettext("Your level")), "how": escape(gettext("How levels work")),
             "to_reach": gettext("To reach “%(level)s”:"),
