@@ -96,6 +96,7 @@ WSGI_APPLICATION = "azmoodegan.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "azmoodegan.template_backend.DjangoTemplates",  # Django's (see its check)
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
