@@ -21,11 +21,13 @@ NUL = "\x00"
 def _has_nul(request) -> bool:
     if NUL in request.path or NUL in request.path_info or "%00" in request.META.get("QUERY_STRING", ""):
         return True
-    for data in (request.GET, request.POST):
+    # Django reads a body into POST and FILES for POST requests only: for any other they are empty.
+    posted = request.method == "POST"
+    for data in (request.GET, request.POST) if posted else (request.GET,):
         for key, values in data.lists():
             if NUL in key or any(NUL in value for value in values):
                 return True
-    return any(NUL in (f.name or "") for f in request.FILES.values())
+    return posted and any(NUL in (f.name or "") for f in request.FILES.values())
 
 
 class NulByteMiddleware:

@@ -21,8 +21,9 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
+
+from .csrf import get_token
 
 CSRF_MARKER = "__AZ_CSRF_TOKEN_MARKER__"
 PAGE_TTL_SECONDS = 120

@@ -13,7 +13,7 @@ import unicodedata
 import jdatetime
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
@@ -67,9 +67,16 @@ def toman_to_rials(toman: int) -> int:
     return int(toman) * 10
 
 
+_TOMAN_WORDS: dict[str | None, str] = {}
+
+
 def format_toman(rials: int) -> str:
     """Rials (as stored) shown as Toman: `1_200_000` → `۱۲۰٬۰۰۰ تومان`."""
-    return f"{format_number(rials_to_toman(rials))} {TOMAN}"
+    language = get_language()
+    word = _TOMAN_WORDS.get(language)
+    if word is None:  # translated once per language (lists of orders and charts show many amounts)
+        word = _TOMAN_WORDS[language] = str(TOMAN)
+    return f"{format_number(rials_to_toman(rials))} {word}"
 
 
 # --- Numbers typed by people ---------------------------------------------------------------------

@@ -75,7 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "azmoodegan.middleware.CSPMiddleware",  # django-csp's, the policy built once
     "azmoodegan.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,7 +95,8 @@ WSGI_APPLICATION = "azmoodegan.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "azmoodegan.template_backend.DjangoTemplates",  # Django's (see its check)
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -105,7 +106,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "azmoodegan.context_processors.site",
             ],
-            "builtins": ["azmoodegan.templatetags.persian", "azmoodegan.templatetags.forms"],
+            "builtins": ["azmoodegan.templatetags.persian", "azmoodegan.templatetags.forms",
+                         "azmoodegan.templatetags.inheritance"],  # its `extends` replaces Django's
+            # `{% load static %}` and `{% load i18n %}`: Django's tags, with each static file's URL and each
+            # constant `{% translate %}` worked out once per process (and language).
+            "libraries": {"static": "azmoodegan.templatetags.static_urls", "i18n": "azmoodegan.templatetags.i18n_memo"},
         },
     }
 ]

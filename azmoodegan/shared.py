@@ -38,10 +38,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from .csrf import get_token
 from .pagecache import CSRF_MARKER, PAGE_TTL_SECONDS, request_catalogue_version, variant
 
 MARKER = re.compile(r"<!--az-(heart|compare|helpful|shell):([^>]*)-->")

@@ -26,17 +26,30 @@ def header_counts(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"messages": 0, "notifications": 0}
+    keys = header_count_keys(user.pk)
+    return seed_header_counts(request, user.pk, cache.get_many(list(keys.values())))
+
+
+def header_count_keys(user_id: int) -> dict[str, str]:
+    """The cache keys of the header's counts: a page that reads the cache anyway can read them in the same
+    round trip and hand what it found to `seed_header_counts`."""
     from messaging import cache as messaging_cache
     from notifications import cache as notification_cache
 
-    keys = {"messages": messaging_cache._unread_key(user.pk), "notifications": notification_cache._key(user.pk)}
-    found = cache.get_many(list(keys.values()))
+    return {"messages": messaging_cache._unread_key(user_id), "notifications": notification_cache._key(user_id)}
+
+
+def seed_header_counts(request, user_id: int, found: dict) -> dict:
+    """The header's counts from `found` (cache values by key), kept on the request for `header_counts`."""
+    from messaging import cache as messaging_cache
+    from notifications import cache as notification_cache
+
     counts = {}
-    for name, key in keys.items():
+    for name, key in header_count_keys(user_id).items():
         value = found.get(key)
         if value is None:  # not cached: the owning app counts it (and caches it)
-            value = (messaging_cache.unread_total(user.pk) if name == "messages"
-                     else notification_cache.unread_count(user.pk))
+            value = (messaging_cache.unread_total(user_id) if name == "messages"
+                     else notification_cache.unread_count(user_id))
         counts[name] = value
     request._az_header_counts = counts
     return counts

@@ -9,6 +9,7 @@ from search import views as search_views
 
 from . import views
 from .pagecache import public_page
+from .sections import section
 from .shared import shared_page
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -20,18 +21,18 @@ urlpatterns = [
     path("", public_page(shared_page(views.home)), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("search/", public_page(shared_page(search_views.search)), name="search"),
-    path("", include("search.urls")),
+    section("search.urls"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("", include("accounts.urls")),
-    path("", include("services.urls")),
-    path("", include("orders.urls")),
-    path("", include("escrow.urls")),
-    path("", include("reviews.urls")),
-    path("", include("messaging.urls")),
-    path("", include("notifications.urls")),
-    path("", include("buyer_requests.urls")),
-    path("", include("home.urls")),
+    section("accounts.urls"),
+    section("services.urls"),
+    section("orders.urls"),
+    section("escrow.urls"),
+    section("reviews.urls"),
+    section("messaging.urls"),
+    section("notifications.urls"),
+    section("buyer_requests.urls"),
+    section("home.urls"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -4,7 +4,8 @@
         .venv/bin/python -m bench.signed_render [-n 40] [--only NAME,…] [--profile NAME]
 
 Every page is requested with a real signed-in session (the bench buyer; the service with 5,000
-reviews with its reviewer, as `make bench` does). `floor` is base.html with an empty content block,
+reviews with its reviewer, and the expert dashboard with bench/home.py's expert of 5,000 orders,
+as `make bench` does). `floor` is base.html with an empty content block,
 what every signed-in page pays before its own content. With --profile, cProfile of that page.
 """
 
@@ -41,6 +42,13 @@ def main(argv):
     pages = {"floor": (buyer, "/bench/floor")}
     pages.update({k: (buyer, v) for k, v in picked.items() if k not in ("ceiling", "compare")})
     pages["service_5000_reviews"] = (reviewer, next(iter(review_pages.values())))
+    if not args.only or "dashboard" in args.only.split(","):
+        from bench import home as bench_home
+
+        bench_home.prepare()
+        expert = Client()
+        expert.force_login(bench_home._expert())
+        pages["dashboard"] = (expert, "/dashboard/")
     if args.only:
         wanted = args.only.split(",")
         pages = {k: v for k, v in pages.items() if k in wanted}

@@ -142,9 +142,10 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def expert_dashboard(user) -> dict:
+def expert_dashboard(user, also=()) -> dict:
     """The dashboard's figures: the counts over the expert's orders and reviews from `home.summary`
-    (kept per expert, raised at every commit that moves one), the rest read live in one statement."""
+    (kept per expert, raised at every commit that moves one), the rest read live in one statement.
+    The cache values of the keys `also` are read in the same round trip, under "also"."""
     from accounts.models import ExpertProfile
     from orders.models import Order
     from reviews.metrics import standing_from
@@ -152,7 +153,7 @@ def expert_dashboard(user) -> dict:
     from . import summary
 
     spans = months_back(12)
-    kept, cached = summary.figures_with(user.pk, also=[_earnings_key(user.pk, spans)])
+    kept, cached = summary.figures_with(user.pk, also=[_earnings_key(user.pk, spans), *also])
     since = timezone.localdate() - dt.timedelta(days=summary.RECENT_DAYS)
     live = _live_figures(user.pk, since, spans[-1][:2])
     earnings = monthly_earnings(user.pk, this_month=live["this_month"], spans=spans,
@@ -183,6 +184,7 @@ def expert_dashboard(user) -> dict:
         "conversion": round(100 * orders_30 / views, 1) if views else None,
         "saves": live["saves"], "services": services, "rating": rating, "stats": live["stats"],
         "standing": standing_from(user.pk, profile.level if profile else ExpertProfile.Level.NEW, values),
+        "also": {key: cached[key] for key in also if key in cached},
     }
 
 

@@ -335,9 +335,14 @@ def saved_list(request):
 def dashboard(request):
     if (response := _expert_or_redirect(request)) is not None:
         return response
+    from azmoodegan import shell
+
     from .dashboard_html import dashboard_html
 
-    data = selectors.expert_dashboard(request.user)
+    # The header's unread counts come in the same cache round trip as the dashboard's figures.
+    header_keys = shell.header_count_keys(request.user.pk)
+    data = selectors.expert_dashboard(request.user, also=list(header_keys.values()))
+    shell.seed_header_counts(request, request.user.pk, data["also"])
     profile = request.user.expert_profile
     return render(request, "home/dashboard.html", {"d": data, "now": timezone.now(), "profile": profile,
                                                    "content": dashboard_html(data, profile)})

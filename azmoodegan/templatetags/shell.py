@@ -24,3 +24,14 @@ def user_nav(context):
 def nav_phone(context):
     """The phone header's unread badges (messaging/_nav_phone.html)."""
     return _with_token(context, shell.nav_phone(context["request"]))
+
+
+@register.simple_tag(takes_context=True)
+def compare_bar(context):
+    """The compare bar (search/_compare_bar.html); drawn once per language while the visitor compares nothing.
+    A page drawn without a visitor's session (an email, an error page before the middleware ran) includes
+    the template as before."""
+    request = context.get("request")
+    if request is None or not hasattr(request, "session") or not hasattr(request, "user"):
+        return context.template.engine.get_template("search/_compare_bar.html").render(context)
+    return _with_token(context, shell.compare_bar(request))

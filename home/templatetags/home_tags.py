@@ -151,9 +151,10 @@ def bar_chart_svg(chart, title, money=False, show_labels=False, testid="chart"):
            'fill="var(--az-primary, #0f766e)" data-amount="{}"/>\n    {}</g>')
     label = '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#64748b">{}</text>'
     e = escape
+    n = str  # the geometry and amounts are numbers: nothing in them to escape
     bars = "\n  ".join(
-        bar.format(e(b["label"]), e(fmt(b["amount"])), e(b["x"]), e(b["y"]), e(b["w"]), e(b["h"]), e(b["amount"]),
-                   label.format(e(b["cx"]), e(label_y), e(b["label"])) if show_labels else "")
+        bar.format(e(b["label"]), e(fmt(b["amount"])), n(b["x"]), n(b["y"]), n(b["w"]), n(b["h"]), n(b["amount"]),
+                   label.format(n(b["cx"]), n(label_y), e(b["label"])) if show_labels else "")
         for b in chart["bars"])
     title = e(title)
     return mark_safe(  # noqa: S308 - every value in it is escaped

@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from azmoodegan.escaping import escape as text_escape
 from azmoodegan.persian import format_number, to_persian_digits
 
 from .. import selectors
@@ -163,7 +164,7 @@ def _progress_labels() -> dict:
     labels = _LABELS.get(key)
     if labels is None:
         labels = _LABELS[key] = {
-            "rules": {name: escape(label) for name, label in RULE_LABELS.items()},
+            "rules": {name: escape(str(label)) for name, label in RULE_LABELS.items()},  # str: translated now
             "css": escape(static("reviews/reviews.css")), "levels": escape(reverse("reviews:levels")),
             "your_level": escape(gettext("Your level")), "how": escape(gettext("How levels work")),
             "to_reach": gettext("To reach “%(level)s”:"),
@@ -174,22 +175,23 @@ def _progress_labels() -> dict:
 
 def level_progress_html(s) -> SafeString:
     """The expert's level and the rules of the next one (`metrics.Standing`), built in one pass: the
-    expert's dashboard shows it on every visit."""
+    expert's dashboard shows it on every visit. Values are escaped with `azmoodegan.escaping.escape`: the
+    same characters as Django's `escape`, without its lazy-string wrapper."""
     labels = _progress_labels()
     if s.next_level:
         rules = "".join(
             '<li class="mb-1 {}" data-testid="level-rule"><i class="bi {}" aria-hidden="true"></i>\n'
             '      {}: {}\n      <span class="az-muted">/ {}</span>\n    </li>'.format(
                 "text-success" if rule.met else "", "bi-check-circle-fill" if rule.met else "bi-circle",
-                labels["rules"].get(rule.name) or escape(rule.label), escape(_rule_figure(rule, rule.current)),
-                escape(_rule_figure(rule, rule.required)))
+                labels["rules"].get(rule.name) or text_escape(rule.label),
+                text_escape(_rule_figure(rule, rule.current)), text_escape(_rule_figure(rule, rule.required)))
             for rule in s.rules)
         body = ('\n  <p class="small mb-2">{} <a href="{}">{}</a></p>\n  <ul class="list-unstyled small mb-0">\n'
                 '    {}\n  </ul>\n  ').format(
-            labels["to_reach"] % {"level": escape(s.next_label)}, labels["levels"], labels["how"], rules)
+            labels["to_reach"] % {"level": text_escape(s.next_label)}, labels["levels"], labels["how"], rules)
     else:
         body = '<p class="small mb-0">{}</p>'.format(labels["highest"])
     return mark_safe(  # noqa: S308 - every value in it is escaped or made here
         '\n\n<link rel="stylesheet" href="{}">\n<section class="az-card p-3 mb-3" aria-labelledby="az-level-progress" '
         'data-testid="level-progress">\n  <h2 class="h6" id="az-level-progress">{}: <span class="fw-bold">{}</span></h2>'
-        '\n  {}\n</section>\n\n'.format(labels["css"], labels["your_level"], escape(s.level_label), body))
+        '\n  {}\n</section>\n\n'.format(labels["css"], labels["your_level"], text_escape(s.level_label), body))
