@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models.signals import post_save
 
 from notifications.api import notify
-from outbox.api import enqueue
+from outbox.api import database_only, enqueue
 
 from .notifications import ORDER_EVENT_KINDS
 
@@ -23,6 +23,7 @@ def _order_event_saved(sender, instance, created, raw=False, **kwargs):
     enqueue(HANDLER, {"event": instance.pk})
 
 
+@database_only
 def order_event_effects(*, event: int) -> None:
     """The outbox handler: the event's system line in the order's thread and the notices."""
     from orders.models import OrderEvent

@@ -139,6 +139,15 @@ def enqueue_email(*, subject: str, body: str, to: list[str], html: str | None = 
     }, dedupe_key=dedupe_key, alone=True)
 
 
+def database_only(handler):
+    """Mark an outbox handler that only writes to this database (no email, no call to another site):
+    the drainer may then run its rows together with others in one transaction. A handler not marked
+    is run and committed on its own, so that nothing it sent is sent again if a later row fails."""
+    handler.outbox_database_only = True
+    return handler
+
+
+@database_only
 def run_group(*, items: list[dict]) -> None:
     """The handler of a group row: every item in order, in the drainer's transaction."""
     for item in items:
@@ -235,36 +244,93 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
-def drain(*, limit: int | None = None) -> int:
-    """Send due messages one by one, each in its own transaction; returns how many were sent.
+BATCH = 100  # rows one drainer claims at once
 
-    `SELECT … FOR UPDATE SKIP LOCKED` hands each row to exactly one drainer; the handler runs and the
-    row is marked sent before that transaction commits. A failing handler is logged, the row is
-    retried later with backoff (up to MAX_ATTEMPTS), and draining goes on with the next row.
+_CLAIM = """
+SELECT id, handler, payload, attempts FROM outbox_message
+WHERE sent_at IS NULL AND available_at <= %s AND attempts < %s
+ORDER BY available_at, id LIMIT %s FOR UPDATE SKIP LOCKED
+"""
+_RECLAIM = """
+SELECT id, handler, payload, attempts FROM outbox_message
+WHERE id = %s AND sent_at IS NULL AND available_at <= %s AND attempts < %s FOR UPDATE SKIP LOCKED
+"""
+_MARK_SENT = "UPDATE outbox_message SET attempts = attempts + 1, sent_at = %s WHERE id = ANY(%s)"
+_MARK_FAILED = "UPDATE outbox_message SET attempts = %s, last_error = %s, available_at = %s WHERE id = %s"
+
+
+_handlers: dict[str, object] = {}
+
+
+def _handler(path: str):
+    handler = _handlers.get(path)
+    if handler is None:
+        handler = _handlers[path] = import_string(path)
+    return handler
+
+
+def _database_only(path: str) -> bool:
+    try:
+        return getattr(_handler(path), "outbox_database_only", False)
+    except ImportError:
+        return False  # run alone, where it fails and is retried like any failing handler
+
+
+def _rows(cursor) -> list[tuple[int, str, dict, int]]:
+    return [(pk, handler, json.loads(payload) if isinstance(payload, str | bytes) else payload, attempts)
+            for pk, handler, payload, attempts in cursor.fetchall()]
+
+
+def _run(cursor, rows, now) -> list[int]:
+    """Each row's handler in its own savepoint; a failure is logged and its row set for a retry.
+    Returns the ids of the rows that went through (the caller marks them sent)."""
+    done = []
+    for pk, handler, payload, attempts in rows:
+        try:
+            with transaction.atomic():
+                _handler(handler)(**payload)
+        except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
+            logger.exception("outbox: message %s (%s) failed, attempt %s", pk, handler, attempts + 1)
+            cursor.execute(_MARK_FAILED, [attempts + 1, f"{type(exc).__name__}: {exc}"[:2000],
+                                          now + _backoff(attempts + 1), pk])
+            continue
+        done.append(pk)
+    return done
+
+
+def drain(*, limit: int | None = None) -> int:
+    """Send due messages; returns how many were sent.
+
+    `SELECT … FOR UPDATE SKIP LOCKED` hands each row to exactly one drainer, which claims up to BATCH
+    due rows at once; a handler runs and its row is marked sent before that transaction commits.
+    The rows of handlers that only write to the database (`database_only`) run in one transaction,
+    each in a savepoint, and are marked sent in one statement; any other row (an email) gets a
+    transaction of its own (the first one shares the batch's), so a retry never sends it twice.
+    A failing handler is logged, its row is retried later with backoff (up to MAX_ATTEMPTS), and
+    draining goes on with the next row.
     """
     sent = 0
     while limit is None or sent < limit:
-        with transaction.atomic():
+        with transaction.atomic(), transaction.get_connection().cursor() as cursor:
             now = timezone.now()
-            row = (
-                Message.objects.select_for_update(skip_locked=True)
-                .filter(sent_at__isnull=True, available_at__lte=now, attempts__lt=MAX_ATTEMPTS)
-                .order_by("available_at", "id")
-                .first()
-            )
-            if row is None:
+            cursor.execute(_CLAIM, [now, MAX_ATTEMPTS, BATCH if limit is None else min(BATCH, limit - sent)])
+            rows = _rows(cursor)
+            if not rows:
                 return sent
-            row.attempts += 1
-            try:
-                with transaction.atomic():
-                    import_string(row.handler)(**row.payload)
-            except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
-                logger.exception("outbox: message %s (%s) failed, attempt %s", row.pk, row.handler, row.attempts)
-                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                row.available_at = now + _backoff(row.attempts)
-                row.save(update_fields=["attempts", "last_error", "available_at"])
-                continue
-            row.sent_at = timezone.now()
-            row.save(update_fields=["attempts", "sent_at"])
-            sent += 1
+            local = [row for row in rows if _database_only(row[1])]
+            alone = [row for row in rows if not _database_only(row[1])]
+            done = _run(cursor, local + alone[:1], now)
+            if done:
+                cursor.execute(_MARK_SENT, [timezone.now(), done])
+        sent += len(done)
+        for pk, *_rest in alone[1:]:  # their locks went with the commit: take each again, if still due
+            if limit is not None and sent >= limit:
+                break
+            with transaction.atomic(), transaction.get_connection().cursor() as cursor:
+                now = timezone.now()
+                cursor.execute(_RECLAIM, [pk, now, MAX_ATTEMPTS])
+                done = _run(cursor, _rows(cursor), now)
+                if done:
+                    cursor.execute(_MARK_SENT, [timezone.now(), done])
+            sent += len(done)
     return sent
