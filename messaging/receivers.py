@@ -26,24 +26,33 @@ def _order_event_saved(sender, instance, created, raw=False, **kwargs):
 @database_only
 def order_event_effects(*, event: int) -> None:
     """The outbox handler: the event's system line in the order's thread and the notices."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from accounts.models import User
     from orders.models import OrderEvent
 
     from . import actions
     from .models import Message
 
-    event = OrderEvent.objects.select_related("order__buyer", "order__expert", "actor").filter(pk=event).first()
+    # One query: the event, its order and the order's thread (if it has one yet). The parties and
+    # the actor are needed for their ids only.
+    event = OrderEvent.objects.select_related("order__conversation").filter(pk=event).first()
     if event is None:
         return
     order = event.order
-    conversation = actions.order_conversation(order)
+    try:
+        conversation = order.conversation
+    except ObjectDoesNotExist:
+        conversation = actions.order_conversation(order)
     text = event.label
     if event.shows_note:
         text = f"{text}: {event.note}"
     actions.system_line(conversation, text, order_event=event, kind=Message.Kind.ORDER_EVENT)
     kind = ORDER_EVENT_KINDS.get(event.kind)
     if kind is not None:
-        for user in (order.buyer, order.expert):
-            notify(user, kind.name, order, actor=event.actor, title=order.title)
+        actor = User(pk=event.actor_id) if event.actor_id is not None else None
+        for user_id in (order.buyer_id, order.expert_id):
+            notify(User(pk=user_id), kind.name, order, actor=actor, title=order.title)
 
 
 def connect() -> None:

@@ -34,10 +34,17 @@ def send_order_email(*, order: int, what: str, to: int, extra: dict | None = Non
     """The outbox handler: render the email now and send it (nothing if the user has no address)."""
     from accounts.models import User
 
-    user = User.objects.filter(pk=to).first()
+    # One query: the order with both parties and their expert profiles (the greeting's name).
+    order_row = (Order.objects.select_related("buyer__expert_profile", "expert__expert_profile")
+                 .filter(pk=order).first())
+    if order_row is not None and to in (order_row.buyer_id, order_row.expert_id):
+        user = order_row.buyer if to == order_row.buyer_id else order_row.expert
+    else:
+        user = User.objects.select_related("expert_profile").filter(pk=to).first()
     if user is None or not user.email:
         return
-    order_row = Order.objects.get(pk=order)
+    if order_row is None:
+        raise Order.DoesNotExist(f"Order {order} does not exist.")
     with translation.override(settings.LANGUAGE_CODE):
         context = {"order": order_row, "user": user, "what": what, "url": _site_url(order_row.get_absolute_url()),
                    **dict(extra or {})}
