@@ -311,26 +311,61 @@ def drain(*, limit: int | None = None) -> int:
     """
     sent = 0
     while limit is None or sent < limit:
-        with transaction.atomic(), transaction.get_connection().cursor() as cursor:
-            now = timezone.now()
-            cursor.execute(_CLAIM, [now, MAX_ATTEMPTS, BATCH if limit is None else min(BATCH, limit - sent)])
-            rows = _rows(cursor)
-            if not rows:
-                return sent
-            local = [row for row in rows if _database_only(row[1])]
-            alone = [row for row in rows if not _database_only(row[1])]
-            done = _run(cursor, local + alone[:1], now)
-            if done:
-                cursor.execute(_MARK_SENT, [timezone.now(), done])
-        sent += len(done)
-        for pk, *_rest in alone[1:]:  # their locks went with the commit: take each again, if still due
+        want = BATCH if limit is None else min(BATCH, limit - sent)
+        claimed, done, rest = _transaction(_CLAIM, [_NOW, MAX_ATTEMPTS, want], batch=True)
+        sent += done
+        for pk in rest:  # their locks went with the commit: take each again, if still due
             if limit is not None and sent >= limit:
                 break
-            with transaction.atomic(), transaction.get_connection().cursor() as cursor:
-                now = timezone.now()
-                cursor.execute(_RECLAIM, [pk, now, MAX_ATTEMPTS])
-                done = _run(cursor, _rows(cursor), now)
-                if done:
-                    cursor.execute(_MARK_SENT, [timezone.now(), done])
-            sent += len(done)
+            sent += _transaction(_RECLAIM, [pk, _NOW, MAX_ATTEMPTS])[1]
+        if claimed < want:  # nothing else was due (rows locked meanwhile are another drainer's)
+            return sent
     return sent
+
+
+_NOW = object()  # stands for the transaction's time among a claim's parameters
+
+
+def _transaction(claim: str, params: list, *, batch: bool = False) -> tuple[int, int, list[int]]:
+    """One drainer transaction: claim rows with `claim`, run them, mark the ones that went through.
+
+    With `batch`, the database-only rows and the first other row run here, and the ids of the other
+    rows are returned for a transaction each. Returns (rows claimed, rows sent, those ids). A row
+    alone in its transaction runs without a savepoint: if it fails, all is rolled back and the
+    failure is written in a transaction of its own.
+    """
+    claimed, rest, failed = 0, [], None
+    try:
+        with transaction.atomic(), transaction.get_connection().cursor() as cursor:
+            now = timezone.now()
+            cursor.execute(claim, [now if p is _NOW else p for p in params])
+            rows = _rows(cursor)
+            claimed = len(rows)
+            if batch:
+                local = [row for row in rows if _database_only(row[1])]
+                alone = [row for row in rows if not _database_only(row[1])]
+                rows, rest = local + alone[:1], [row[0] for row in alone[1:]]
+            if len(rows) == 1:
+                pk, handler, payload, _attempts = rows[0]
+                try:
+                    _handler(handler)(**payload)
+                except Exception:
+                    failed = (rows[0], now)
+                    raise
+                done = [pk]
+            else:
+                done = _run(cursor, rows, now)
+            if done:
+                cursor.execute(_MARK_SENT, [timezone.now(), done])
+    except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
+        if failed is None:
+            raise
+        (pk, handler, _payload, attempts), now = failed
+        logger.exception("outbox: message %s (%s) failed, attempt %s", pk, handler, attempts + 1)
+        with transaction.atomic(), transaction.get_connection().cursor() as cursor:
+            # Unless another drainer took the row meanwhile (its attempts moved on).
+            cursor.execute(_MARK_FAILED + " AND attempts = %s AND sent_at IS NULL",
+                           [attempts + 1, f"{type(exc).__name__}: {exc}"[:2000], now + _backoff(attempts + 1),
+                            pk, attempts])
+        return claimed, 0, rest
+    return claimed, len(done), rest
