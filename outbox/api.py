@@ -251,9 +251,13 @@ SELECT id, handler, payload, attempts FROM outbox_message
 WHERE sent_at IS NULL AND available_at <= %s AND attempts < %s
 ORDER BY available_at, id LIMIT %s FOR UPDATE SKIP LOCKED
 """
+# A row claimed again on its own is marked sent by the claim itself (in the transaction that then
+# runs it: if the handler fails, the mark is rolled back with it).
 _RECLAIM = """
-SELECT id, handler, payload, attempts FROM outbox_message
-WHERE id = %s AND sent_at IS NULL AND available_at <= %s AND attempts < %s FOR UPDATE SKIP LOCKED
+UPDATE outbox_message SET attempts = attempts + 1, sent_at = %s
+WHERE id = (SELECT id FROM outbox_message WHERE id = %s AND sent_at IS NULL AND available_at <= %s AND attempts < %s
+            FOR UPDATE SKIP LOCKED)
+RETURNING id, handler, payload, attempts - 1
 """
 _MARK_SENT = "UPDATE outbox_message SET attempts = attempts + 1, sent_at = %s WHERE id = ANY(%s)"
 _MARK_FAILED = "UPDATE outbox_message SET attempts = %s, last_error = %s, available_at = %s WHERE id = %s"
@@ -317,7 +321,7 @@ def drain(*, limit: int | None = None) -> int:
         for pk in rest:  # their locks went with the commit: take each again, if still due
             if limit is not None and sent >= limit:
                 break
-            sent += _transaction(_RECLAIM, [pk, _NOW, MAX_ATTEMPTS])[1]
+            sent += _transaction(_RECLAIM, [_NOW, pk, _NOW, MAX_ATTEMPTS], marked=True)[1]
         if claimed < want:  # nothing else was due (rows locked meanwhile are another drainer's)
             return sent
     return sent
@@ -326,13 +330,13 @@ def drain(*, limit: int | None = None) -> int:
 _NOW = object()  # stands for the transaction's time among a claim's parameters
 
 
-def _transaction(claim: str, params: list, *, batch: bool = False) -> tuple[int, int, list[int]]:
+def _transaction(claim: str, params: list, *, batch: bool = False, marked: bool = False) -> tuple[int, int, list[int]]:
     """One drainer transaction: claim rows with `claim`, run them, mark the ones that went through.
 
     With `batch`, the database-only rows and the first other row run here, and the ids of the other
-    rows are returned for a transaction each. Returns (rows claimed, rows sent, those ids). A row
-    alone in its transaction runs without a savepoint: if it fails, all is rolled back and the
-    failure is written in a transaction of its own.
+    rows are returned for a transaction each. `marked`: the claim (of one row) marked it sent.
+    Returns (rows claimed, rows sent, those ids). A row alone in its transaction runs without a
+    savepoint: if it fails, all is rolled back and the failure is written in a transaction of its own.
     """
     claimed, rest, failed = 0, [], None
     try:
@@ -355,7 +359,7 @@ def _transaction(claim: str, params: list, *, batch: bool = False) -> tuple[int,
                 done = [pk]
             else:
                 done = _run(cursor, rows, now)
-            if done:
+            if done and not marked:
                 cursor.execute(_MARK_SENT, [timezone.now(), done])
     except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
         if failed is None:

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from notifications.api import notify
 from orders.models import Order
 from services.models import Service
@@ -66,8 +67,8 @@ def open_window(order: Order, *, at: dt.datetime | None = None, invite: bool = T
         return ReviewWindow.objects.get(order_id=order.pk)
     window._state.adding, window._state.db = False, transaction.get_connection().alias
     if invite:
-        for user in (order.buyer, order.expert):
-            notify(user, "review_invite", order, title=order.title)
+        for user_id in (order.buyer_id, order.expert_id):  # (their ids are all a notice needs)
+            notify(User(pk=user_id), "review_invite", order, title=order.title)
     return window
 
 

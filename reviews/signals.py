@@ -33,8 +33,9 @@ def order_event_saved(sender, instance: OrderEvent, created: bool, raw: bool = F
 def order_closed_effects(*, event: int) -> None:
     """The outbox handler: open the review window of a completed order (from the completion's
     time) and invite both sides; ask Celery to refresh the expert's rates after commit."""
-    event = OrderEvent.objects.select_related("order__buyer", "order__expert").filter(pk=event).first()
-    if event is None:
+    try:
+        event = OrderEvent.objects.select_related("order").get(pk=event)
+    except OrderEvent.DoesNotExist:
         return
     order = event.order
     if event.to_status == Order.Status.COMPLETED:
