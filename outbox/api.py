@@ -286,10 +286,36 @@ def _rows(cursor) -> list[tuple[int, str, dict, int]]:
 
 
 def _run(cursor, rows, now) -> list[int]:
-    """Each row's handler in its own savepoint; a failure is logged and its row set for a retry.
-    Returns the ids of the rows that went through (the caller marks them sent)."""
+    """The rows' handlers in order; a failure is logged and its row set for a retry, and the others
+    go through. Returns the ids of the rows that went through (the caller marks them sent).
+
+    All in one savepoint first (the common case: nothing fails). If a handler fails, that savepoint
+    is rolled back (the claim's locks stay), the failed row is set for a retry without running it
+    again, and the other rows run again, each in a savepoint of its own. Only the last row may
+    act outside the database (see `drain`), so nothing that left is done twice.
+    """
+    if not rows:
+        return []
+    running = None
+    try:
+        with transaction.atomic():
+            for index, (_pk, handler, payload, _attempts) in enumerate(rows):
+                running = index
+                _handler(handler)(**payload)
+            running = None
+        return [row[0] for row in rows]
+    except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
+        if running is None:
+            raise
+        pk, handler, _payload, attempts = rows[running]
+        logger.exception("outbox: message %s (%s) failed, attempt %s", pk, handler, attempts + 1)
+        cursor.execute(_MARK_FAILED, [attempts + 1, f"{type(exc).__name__}: {exc}"[:2000],
+                                      now + _backoff(attempts + 1), pk])
+        failed = running
     done = []
-    for pk, handler, payload, attempts in rows:
+    for index, (pk, handler, payload, attempts) in enumerate(rows):
+        if index == failed:
+            continue
         try:
             with transaction.atomic():
                 _handler(handler)(**payload)
@@ -307,9 +333,10 @@ def drain(*, limit: int | None = None) -> int:
 
     `SELECT … FOR UPDATE SKIP LOCKED` hands each row to exactly one drainer, which claims up to BATCH
     due rows at once; a handler runs and its row is marked sent before that transaction commits.
-    The rows of handlers that only write to the database (`database_only`) run in one transaction,
-    each in a savepoint, and are marked sent in one statement; any other row (an email) gets a
-    transaction of its own (the first one shares the batch's), so a retry never sends it twice.
+    The rows of handlers that only write to the database (`database_only`) run in one transaction
+    (a failure stays with its row: see `_run`) and are marked sent in one statement; any other row
+    (an email) gets a transaction of its own (the first one shares the batch's, and runs last in
+    it), so a retry never sends it twice.
     A failing handler is logged, its row is retried later with backoff (up to MAX_ATTEMPTS), and
     draining goes on with the next row.
     """
