@@ -166,7 +166,7 @@ def message_send(conversation: Conversation, sender, body: str, files=(), *, con
 
 def system_line(conversation: Conversation, body: str, *, order_event=None, kind=Message.Kind.SYSTEM) -> Message:
     """A line from the site itself (order events): no sender, no unread count, moves the thread up."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # both writes or neither; in the caller's transaction if any
         message = Message.objects.create(conversation=conversation, sender=None, kind=kind, body=body[:MAX_BODY],
                                          order_event=order_event)
         Conversation.objects.filter(pk=conversation.pk).update(last_message=message,

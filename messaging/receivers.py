@@ -7,10 +7,13 @@ after commit (`order_event_effects`), exactly once, even if a worker or the brok
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models.signals import post_save
 
+from azmoodegan import compiled
 from notifications.api import notify
-from outbox.api import enqueue
+from outbox.api import database_only, enqueue
 
 from .notifications import ORDER_EVENT_KINDS
 
@@ -23,26 +26,65 @@ def _order_event_saved(sender, instance, created, raw=False, **kwargs):
     enqueue(HANDLER, {"event": instance.pk})
 
 
+@database_only
 def order_event_effects(*, event: int) -> None:
     """The outbox handler: the event's system line in the order's thread and the notices."""
-    from orders.models import OrderEvent
+    from accounts.models import User
 
     from . import actions
     from .models import Message
 
-    event = OrderEvent.objects.select_related("order__buyer", "order__expert", "actor").filter(pk=event).first()
-    if event is None:
+    found = _event_with_thread(event)
+    if found is None:
         return
-    order = event.order
-    conversation = actions.order_conversation(order)
+    event, order, conversation = found
+    if conversation is None:
+        conversation = actions.order_conversation(order)
     text = event.label
     if event.shows_note:
         text = f"{text}: {event.note}"
     actions.system_line(conversation, text, order_event=event, kind=Message.Kind.ORDER_EVENT)
     kind = ORDER_EVENT_KINDS.get(event.kind)
     if kind is not None:
-        for user in (order.buyer, order.expert):
-            notify(user, kind.name, order, actor=event.actor, title=order.title)
+        actor = User(pk=event.actor_id) if event.actor_id is not None else None
+        for user_id in (order.buyer_id, order.expert_id):
+            notify(User(pk=user_id), kind.name, order, actor=actor, title=order.title)
+
+
+@functools.cache
+def _event_query():
+    """The event, its order and the order's thread (if it has one yet) by the event's id: one query,
+    compiled once per process (azmoodegan/compiled.py). The parties and the actor are needed for
+    their ids only."""
+    from orders.models import Order, OrderEvent
+
+    from .models import Conversation
+
+    def names(model):
+        return tuple(f.name for f in model._meta.concrete_fields if not f.primary_key)
+
+    fields = names(OrderEvent), names(Order), names(Conversation)
+    columns = ["id", *fields[0], "order__id", *(f"order__{n}" for n in fields[1]),
+               "order__conversation__id", *(f"order__conversation__{n}" for n in fields[2])]
+    return compiled.CompiledValues(lambda pk: OrderEvent.objects.filter(pk=pk).order_by().values(*columns), 1), fields
+
+
+def _event_with_thread(event_id: int):
+    from orders.models import Order, OrderEvent
+
+    from .models import Conversation
+
+    query, (event_fields, order_fields, conversation_fields) = _event_query()
+    rows = query.rows(int(event_id))
+    if not rows:
+        return None
+    event = compiled.instance(OrderEvent, rows[0], "", event_fields, using=query.using)
+    order = compiled.instance(Order, rows[0], "order__", order_fields, using=query.using)
+    conversation = compiled.instance(Conversation, rows[0], "order__conversation__", conversation_fields, using=query.using)
+    event._state.fields_cache["order"] = order
+    if conversation is not None:
+        conversation._state.fields_cache["order"] = order
+    return event, order, conversation
 
 
 def connect() -> None:

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from notifications.api import notify
 from orders.models import Order
 from services.models import Service
@@ -39,19 +40,35 @@ Side = Review.Side
 # --- the window ------------------------------------------------------------------------------------
 
 
+_OPEN_WINDOW = """
+INSERT INTO reviews_reviewwindow (order_id, opened_at, closes_at, reminded_at, published_at)
+VALUES (%s, %s, %s, NULL, NULL) ON CONFLICT (order_id) DO NOTHING RETURNING order_id
+"""
+
+
 def open_window(order: Order, *, at: dt.datetime | None = None, invite: bool = True) -> ReviewWindow:
-    """The order's review window (created on completion; idempotent). Invites both sides once."""
-    window = ReviewWindow.objects.filter(order_id=order.pk).first()
-    if window is not None:
-        return window
+    """The order's review window (created on completion; idempotent). Invites both sides once.
+
+    With `invite` (the completion's effects) the window is usually new: it is written at once. Without
+    (the first review opens it if the completion's effects have not yet) it usually exists: read first.
+    """
+    if not invite:
+        window = ReviewWindow.objects.filter(order_id=order.pk).first()
+        if window is not None:
+            return window
     opened = at or order.completed_at or timezone.now()
-    window, created = ReviewWindow.objects.get_or_create(
-        order_id=order.pk,
-        defaults={"opened_at": opened, "closes_at": opened + dt.timedelta(days=settings.REVIEW_WINDOW_DAYS)},
-    )
-    if created and invite:
-        for user in (order.buyer, order.expert):
-            notify(user, "review_invite", order, title=order.title)
+    window = ReviewWindow(order_id=order.pk, opened_at=opened,
+                          closes_at=opened + dt.timedelta(days=settings.REVIEW_WINDOW_DAYS))
+    # One statement whether or not it exists (a concurrent opener's row wins, and then it is read).
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(_OPEN_WINDOW, [window.order_id, window.opened_at, window.closes_at])
+        created = cursor.fetchone() is not None
+    if not created:
+        return ReviewWindow.objects.get(order_id=order.pk)
+    window._state.adding, window._state.db = False, transaction.get_connection().alias
+    if invite:
+        for user_id in (order.buyer_id, order.expert_id):  # (their ids are all a notice needs)
+            notify(User(pk=user_id), "review_invite", order, title=order.title)
     return window
 
 

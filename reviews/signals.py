@@ -15,7 +15,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from orders.models import Order, OrderEvent
-from outbox.api import enqueue
+from outbox.api import database_only, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +29,13 @@ def order_event_saved(sender, instance: OrderEvent, created: bool, raw: bool = F
     enqueue(HANDLER, {"event": instance.pk})
 
 
+@database_only
 def order_closed_effects(*, event: int) -> None:
     """The outbox handler: open the review window of a completed order (from the completion's
     time) and invite both sides; ask Celery to refresh the expert's rates after commit."""
-    event = OrderEvent.objects.select_related("order__buyer", "order__expert").filter(pk=event).first()
-    if event is None:
+    try:
+        event = OrderEvent.objects.select_related("order").get(pk=event)
+    except OrderEvent.DoesNotExist:
         return
     order = event.order
     if event.to_status == Order.Status.COMPLETED:

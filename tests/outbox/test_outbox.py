@@ -260,3 +260,34 @@ def test_a_collected_block_rolled_back_writes_nothing():
             api.enqueue("tests.outbox.test_outbox.remember", {"text": "never"})
             raise RuntimeError
     assert not Message.objects.exists()
+
+
+@api.database_only
+def remember_unless_bad(*, text: str) -> None:
+    """A database-only side effect that fails for "bad"."""
+    from django.contrib.auth.models import Group
+
+    Group.objects.create(name=text)
+    if text == "bad":
+        raise RuntimeError("no such thing")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_only_rows_drained_together_keep_a_failure_to_its_own_row(caplog):
+    from django.contrib.auth.models import Group
+
+    mail.outbox.clear()
+    handler = "tests.outbox.test_outbox.remember_unless_bad"
+    Message.objects.bulk_create(
+        [Message(handler=handler, payload={"text": text}) for text in ("first", "bad", "last")]
+        + [Message(handler=api.EMAIL_HANDLER, payload={"subject": f"mail {i}", "body": "", "to": ["m@example.com"],
+                                                        "from_email": "az@example.com"}) for i in range(2)]
+    )
+    assert api.drain() == 4
+    assert sorted(Group.objects.values_list("name", flat=True)) == ["first", "last"]  # each once, "bad" undone
+    assert sorted(m.subject for m in mail.outbox) == ["mail 0", "mail 1"]
+    bad = Message.objects.get(sent_at__isnull=True)
+    assert bad.payload == {"text": "bad"} and bad.attempts == 1 and "no such thing" in bad.last_error
+    assert "failed" in caplog.text
+    assert set(Message.objects.exclude(pk=bad.pk).values_list("attempts", flat=True)) == {1}
+    assert api.drain() == 0 and len(mail.outbox) == 2
