@@ -7,6 +7,7 @@ import logging
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -152,6 +153,17 @@ def browser(_playwright):
     instance.close()
 
 
+_live_server_host = "localhost"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server; its host name is kept for `sign_in` on a tab that has loaded nothing yet."""
+    global _live_server_host
+    _live_server_host = urlsplit(live_server.url).hostname
+    return live_server
+
+
 class OffsiteRequests(list):
     """URLs the page asked for that are not on our own server."""
 
@@ -219,21 +231,28 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def login(page, email: str, password: str) -> None:
-    """Sign in through the real login form."""
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+def sign_in(page, user) -> None:
+    """Sign `user` (or the user with this email) in by handing the browser a session cookie, as Django's
+    test client does (`force_login`): no page is loaded, so the tab stays where it was. Signing in
+    through the form is tested in tests/accounts/test_browser_signup.py."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    if isinstance(user, str):
+        user = get_user_model().objects.get(email=user)
+    client = Client()
+    client.force_login(user)
+    host = urlsplit(page.url).hostname if page.url.startswith("http") else _live_server_host
+    page.context.add_cookies([{
+        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "domain": host, "path": "/", "httpOnly": True, "sameSite": "Lax",
+    }])
 
 
 def switch_user(page, email: str) -> None:
-    """Sign out (cookies cleared) and in again as another test user (the factories' password)."""
-    from tests.accounts.factories import PASSWORD
-
+    """Sign out (cookies cleared) and in again as another test user; the tab stays where it was."""
     page.context.clear_cookies()
-    login(page, email, PASSWORD)
+    sign_in(page, email)
 
 
 def at_360(page, name: str) -> None:
