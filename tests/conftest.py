@@ -64,10 +64,15 @@ def _root_log_level():
     root.setLevel(level)
 
 
+_redis: list = []  # one client (and connection) for the whole run, not one per test
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Each test starts with an empty cache (rate limits, cached pages) under the test prefix."""
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    if not _redis or _redis[0][0] != settings.REDIS_URL:
+        _redis[:] = [(settings.REDIS_URL, redis.Redis.from_url(settings.REDIS_URL))]
+    client = _redis[0][1]
     prefix = settings.CACHES["default"]["KEY_PREFIX"]
     keys = list(client.scan_iter(f"{prefix}:*", count=1000))
     if keys:
