@@ -72,5 +72,5 @@ def wait_for(check, seconds: float = 20.0) -> bool:
     while time.monotonic() < deadline:
         if check():
             return True
-        time.sleep(0.2)
+        time.sleep(0.05)
     return False

@@ -124,17 +124,30 @@ def celery_worker_real(transactional_db):
     """A real Celery worker consuming from Redis in this process, for tests where timing matters.
 
     Tasks are sent through the broker (not run eagerly) and picked up by the worker thread.
+    `worker.finished(name)` counts the runs of task `name` finished so far (see tests/concurrency.py
+    `wait_for`): a test waits for the runs it started instead of sleeping.
     """
+    from collections import Counter
+
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
 
     from azmoodegan.celery import app
 
+    finished: Counter = Counter()
+
+    def count(sender=None, **kwargs):
+        finished[getattr(sender, "name", sender)] += 1
+
+    task_postrun.connect(count, weak=False)
     app.conf.task_always_eager = False
     try:
         with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10) as worker:
+            worker.finished = lambda name: finished[name]
             yield worker
     finally:
         app.conf.task_always_eager = True
+        task_postrun.disconnect(count)
 
 
 # --- Browser -----------------------------------------------------------------------------------

@@ -158,9 +158,9 @@ def test_heading_levels_never_skip(mobile_page, marketplace):
 @pytest.mark.django_db(transaction=True)
 def test_the_policy_blocks_inline_script_and_browser_tests_hear_of_it(page):
     page.goto("/")
-    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.azInline = 1';"
-                  " document.body.appendChild(s); }")
-    page.wait_for_timeout(200)
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.azInline = 1';"
+                      " document.body.appendChild(s); }")
     assert page.evaluate("window.azInline") is None, "the inline script ran"
     assert any("script-src" in v for v in page.csp_violations), page.csp_violations
     page.csp_violations.clear()  # this violation was the point of the test
