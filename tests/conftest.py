@@ -7,6 +7,7 @@ import logging
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -63,10 +64,15 @@ def _root_log_level():
     root.setLevel(level)
 
 
+_redis: list = []  # one client (and connection) for the whole run, not one per test
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Each test starts with an empty cache (rate limits, cached pages) under the test prefix."""
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    if not _redis or _redis[0][0] != settings.REDIS_URL:
+        _redis[:] = [(settings.REDIS_URL, redis.Redis.from_url(settings.REDIS_URL))]
+    client = _redis[0][1]
     prefix = settings.CACHES["default"]["KEY_PREFIX"]
     keys = list(client.scan_iter(f"{prefix}:*", count=1000))
     if keys:
@@ -118,17 +124,30 @@ def celery_worker_real(transactional_db):
     """A real Celery worker consuming from Redis in this process, for tests where timing matters.
 
     Tasks are sent through the broker (not run eagerly) and picked up by the worker thread.
+    `worker.finished(name)` counts the runs of task `name` finished so far (see tests/concurrency.py
+    `wait_for`): a test waits for the runs it started instead of sleeping.
     """
+    from collections import Counter
+
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
 
     from azmoodegan.celery import app
 
+    finished: Counter = Counter()
+
+    def count(sender=None, **kwargs):
+        finished[getattr(sender, "name", sender)] += 1
+
+    task_postrun.connect(count, weak=False)
     app.conf.task_always_eager = False
     try:
         with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10) as worker:
+            worker.finished = lambda name: finished[name]
             yield worker
     finally:
         app.conf.task_always_eager = True
+        task_postrun.disconnect(count)
 
 
 # --- Browser -----------------------------------------------------------------------------------
@@ -150,6 +169,17 @@ def browser(_playwright):
     instance = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     yield instance
     instance.close()
+
+
+_live_server_host = "localhost"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server; its host name is kept for `sign_in` on a tab that has loaded nothing yet."""
+    global _live_server_host
+    _live_server_host = urlsplit(live_server.url).hostname
+    return live_server
 
 
 class OffsiteRequests(list):
@@ -219,21 +249,28 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def login(page, email: str, password: str) -> None:
-    """Sign in through the real login form."""
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+def sign_in(page, user) -> None:
+    """Sign `user` (or the user with this email) in by handing the browser a session cookie, as Django's
+    test client does (`force_login`): no page is loaded, so the tab stays where it was. Signing in
+    through the form is tested in tests/accounts/test_browser_signup.py."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    if isinstance(user, str):
+        user = get_user_model().objects.get(email=user)
+    client = Client()
+    client.force_login(user)
+    host = urlsplit(page.url).hostname if page.url.startswith("http") else _live_server_host
+    page.context.add_cookies([{
+        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "domain": host, "path": "/", "httpOnly": True, "sameSite": "Lax",
+    }])
 
 
 def switch_user(page, email: str) -> None:
-    """Sign out (cookies cleared) and in again as another test user (the factories' password)."""
-    from tests.accounts.factories import PASSWORD
-
+    """Sign out (cookies cleared) and in again as another test user; the tab stays where it was."""
     page.context.clear_cookies()
-    login(page, email, PASSWORD)
+    sign_in(page, email)
 
 
 def at_360(page, name: str) -> None:
@@ -252,14 +289,14 @@ def real_password_hasher(settings):
     return settings.PASSWORD_HASHERS[0]
 
 
-# The longest tests (10–25 s each on a quiet machine), started before everything else. A test missing
+# The longest tests (5–25 s each on a quiet machine), started before everything else. A test missing
 # from here (renamed, say) still runs, only without the head start.
 LONGEST_FIRST = (
     "orders/test_exclusive_outcomes.py::test_confirm_mutual_cancel_dispute_and_auto_complete_race",
     "site/test_browser_mobile.py::test_main_pages_fit_a_phone",
     "site/test_browser_mobile.py::test_main_pages_at_1280",
-    "escrow/test_withdrawals.py::test_concurrent_withdrawals_never_go_below_zero",
-    "escrow/test_withdrawals.py::test_concurrent_double_submits_of_one_form_make_one_withdrawal",
+    "reviews/test_browser_reviews.py::",
+    "orders/test_browser_extension_dispute.py::",
     "services/test_browser_catalogue.py::",
     "messaging/test_browser_messaging.py::test_ask_answer_warn_order_thread_and_bell",
     "buyer_requests/test_browser.py::test_public_request_two_offers_compare_accept_pay",
@@ -268,6 +305,7 @@ LONGEST_FIRST = (
     "accounts/test_browser_signup.py::test_signup_verify_login_become_expert",
     "reviews/test_demo.py::test_seed_makes_real_orders_and_reviews_once",
     "escrow/test_stateful.py::",
+    "home/test_browser.py::test_expert_home_journey",
     "orders/test_stateful_ledger.py::",
 )
 
@@ -300,6 +338,27 @@ def pytest_collection_modifyitems(items):
     items.sort(key=_expected_cost)
 
 
+def _share_the_static_files_index() -> None:
+    """Django's test client builds the middleware again for every client, and WhiteNoise's indexes every
+    static file each time (200 files: 30–90 ms, in hundreds of tests). The files do not change during
+    a run, so the index is built once per process for the same settings and shared."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    build = WhiteNoiseMiddleware.add_files_from_finders
+    built: dict = {}
+
+    def add_files_from_finders(self):
+        key = repr([(name, getattr(settings, name)) for name in dir(settings) if name.startswith(
+            ("WHITENOISE_", "STATIC", "DEBUG", "FORCE_SCRIPT_NAME"))])
+        if key not in built:
+            before = dict(self.files)
+            build(self)
+            built[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+        self.files.update(built[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+
+
 def pytest_configure(config):
     """Hash test passwords with a fast hasher (the production hasher costs ~0.5 s per user).
 
@@ -308,6 +367,7 @@ def pytest_configure(config):
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     testdb.install_fast_wipe()
+    _share_the_static_files_index()
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         settings.CACHES["default"]["KEY_PREFIX"] = f"{settings.CACHES['default']['KEY_PREFIX']}-{worker}"

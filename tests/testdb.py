@@ -11,7 +11,7 @@ between transactional tests that puts the database back exactly as `migrate` lef
   `migrate` left rows in (content types, permissions, seeded synonyms, the catalogue version).
 - **Wipe.** After a transactional test Django would TRUNCATE every table and re-run `post_migrate`
   (about a second on a loaded machine). Instead every table is emptied with DELETE and the snapshot
-  copied back, in one transaction with triggers off (`session_replication_role = replica`, which
+  copied back (only into the tables whose rows differ from it), in one transaction with triggers off (`session_replication_role = replica`, which
   needs a superuser; otherwise Django's flush runs). The database is then exactly as migrated — also
   the rows data migrations made, which Django's flush leaves out — so tests of any kind may run in
   any order.
@@ -157,13 +157,20 @@ def _build_wipe_sql(connection) -> str | None:
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     if not tables or not snapshot:
         return None
+    # Tables `migrate` left rows in are copied back only when a test changed them (most tests leave
+    # the permissions, content types and synonyms alone): comparing is cheaper than rewriting.
     restore = []
     for table, columns in sorted(snapshot.items()):
         if table in tables:
-            restore.append(f"INSERT INTO public.{_quote(table)} ({columns}) "
-                           f"SELECT {columns} FROM {SNAPSHOT}.{_quote(table)};")
+            mine, kept = f"public.{_quote(table)}", f"{SNAPSHOT}.{_quote(table)}"
+            restore.append(
+                f"IF EXISTS (SELECT {columns} FROM {mine} EXCEPT ALL SELECT {columns} FROM {kept}) "
+                f"OR EXISTS (SELECT {columns} FROM {kept} EXCEPT ALL SELECT {columns} FROM {mine}) THEN "
+                f"DELETE FROM {mine}; INSERT INTO {mine} ({columns}) SELECT {columns} FROM {kept}; END IF;")
+    emptied = sorted(t for t in tables if t not in snapshot)
     return ("SET LOCAL session_replication_role = replica;"
-            + "".join(f"DELETE FROM public.{_quote(t)};" for t in sorted(tables)) + "".join(restore))
+            + "".join(f"DELETE FROM public.{_quote(t)};" for t in emptied)
+            + "DO $wipe$ BEGIN " + " ".join(restore) + " END $wipe$;")
 
 
 def wipe(connection) -> bool:
@@ -181,7 +188,8 @@ def wipe(connection) -> bool:
 
 
 def install_fast_wipe() -> None:
-    """Make transactional tests end with the wipe above instead of Django's TRUNCATE flush."""
+    """Make transactional tests end with the wipe above instead of Django's TRUNCATE flush, and keep
+    their database connection when it is clean."""
     from django.db import connections
     from django.test import TransactionTestCase
 
@@ -195,4 +203,16 @@ def install_fast_wipe() -> None:
                 return django_flush(self)
         return None
 
+    def _should_reload_connections(self):
+        """Django closes every connection after a transactional test, so that the next one starts
+        clean; connecting again costs 10–20 ms. A connection left idle (autocommit, no transaction, no
+        error) is as clean and is kept; any other is closed as before."""
+        for conn in connections.all(initialized_only=True):
+            if conn.connection is None:
+                continue
+            if conn.in_atomic_block or not conn.get_autocommit() or conn.errors_occurred or not conn.is_usable():
+                conn.close()
+        return False
+
     TransactionTestCase._fixture_teardown = _fixture_teardown
+    TransactionTestCase._should_reload_connections = _should_reload_connections

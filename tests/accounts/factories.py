@@ -1,9 +1,22 @@
+import functools
+
 import factory
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 
 from accounts.models import ExpertProfile, User
 
 PASSWORD = "a-Strong-pass-1405"
+
+
+@functools.cache
+def _cached_hash(raw: str, hashers: tuple) -> str:
+    return make_password(raw)
+
+
+def _hashed(raw: str) -> str:
+    return _cached_hash(raw, tuple(settings.PASSWORD_HASHERS))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -15,11 +28,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "سارا"
     last_name = "احمدی"
 
-    @factory.post_generation
-    def password(self, create, extracted, **kwargs):
-        self.set_password(extracted or PASSWORD)
-        if create:
-            self.save(update_fields=["password"])
+    # Hashed before the INSERT (no second query to store it), once per password and set of hashers.
+    password = factory.Transformer(PASSWORD, transform=lambda raw: _hashed(raw or PASSWORD))
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):

@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 from buyer_requests.models import BuyerRequest, Offer
 from notifications.models import Notification
 from orders.models import Order
-from tests.accounts.factories import PASSWORD
-from tests.conftest import login, screenshot, switch_user
+from tests.conftest import screenshot, sign_in, switch_user
 from tests.services.factories import SubCategoryFactory
 
 from .factories import buyer, expert_in
@@ -39,7 +38,7 @@ def test_public_request_two_offers_compare_accept_pay(page):
     e2 = expert_in(cat, display_name="سارا محمدی")
 
     # The buyer posts a request; the budget upside down is refused beside the field, the text kept.
-    login(page, b.email, PASSWORD)
+    sign_in(page, b)
     page.goto("/requests/new/")
     page.select_option("#id_category", str(cat.pk))
     page.fill("#id_title", "لوگوی نانوایی سنتی")
@@ -59,6 +58,7 @@ def test_public_request_two_offers_compare_accept_pay(page):
     # Two experts find it on the board and send offers.
     for expert, price, days, revisions in ((e1, "۹۰۰٬۰۰۰", "۵", "۲"), (e2, "۶۵۰٬۰۰۰", "۸", "۱")):
         switch_user(page, expert.email)
+        page.goto("/")
         page.get_by_test_id("user-menu").click()
         page.get_by_test_id("requests-board").click()
         if expert == e1:
@@ -87,6 +87,7 @@ def test_public_request_two_offers_compare_accept_pay(page):
 
     # The buyer compares them side by side and accepts Ali's.
     switch_user(page, b.email)
+    page.goto("/")
     page.get_by_test_id("user-menu").click()
     page.get_by_test_id("my-requests").click()
     page.get_by_text("لوگوی نانوایی سنتی").click()
@@ -132,7 +133,7 @@ def test_custom_request_from_a_service_page_becomes_a_paid_order(page):
     service = e.services.get()
     b = buyer()
 
-    login(page, b.email, PASSWORD)
+    sign_in(page, b)
     page.goto(service.get_absolute_url())
     page.get_by_test_id("custom-request").first.click()
     page.fill("#id_title", "ترجمهٔ قرارداد اجاره")

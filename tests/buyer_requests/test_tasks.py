@@ -1,7 +1,6 @@
 """Beat tasks on a real Celery worker: expiry of requests and offers, the daily digest."""
 
 import datetime as dt
-import time
 
 import pytest
 from django.utils import timezone
@@ -28,8 +27,9 @@ def test_expiry_and_digest_tasks_on_a_real_worker(celery_worker_real):
     assert wait_for(lambda: BuyerRequest.objects.get(pk=req.pk).status == "expired"
                     and Offer.objects.get(pk=stale.pk).status == "expired")
 
+    digests = celery_worker_real.finished(tasks.requests_digest_task.name)
     tasks.requests_digest_task.delay()
     tasks.requests_digest_task.delay()
     assert wait_for(lambda: Notification.objects.filter(recipient=e, kind="requests_digest").exists())
-    time.sleep(1)
+    assert wait_for(lambda: celery_worker_real.finished(tasks.requests_digest_task.name) >= digests + 2)  # both ran
     assert Notification.objects.filter(recipient=e, kind="requests_digest").count() == 1  # once a day

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from escrow import actions
 from escrow.models import Payment
-from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import login, screenshot
+from tests.accounts.factories import UserFactory
+from tests.conftest import screenshot, sign_in, switch_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def come_back(page) -> Payment:
 def test_pay_and_cancel_at_the_sandbox_bank_then_see_the_wallets(page, mobile_page, live_server, settings):
     settings.COMMISSION_PERCENT = 10
     buyer, expert = UserFactory(first_name="مریم", last_name="کاظمی"), UserFactory(first_name="علی", last_name="رضایی")
-    login(page, buyer.email, PASSWORD)
+    sign_in(page, buyer)
 
     # Pay: the bank page shows the amount in Toman with Persian digits and the merchant.
     payment, url = actions.payment_start(order_ref=501, buyer=buyer, amount=1_250_000,
@@ -60,8 +60,8 @@ def test_pay_and_cancel_at_the_sandbox_bank_then_see_the_wallets(page, mobile_pa
 
     # The buyer confirms order 501: the expert's wallet shows price − commission, pending.
     actions.escrow_release(order_ref=501, expert=expert, buyer=buyer, amount=1_250_000)
-    page.context.clear_cookies()
-    login(page, expert.email, PASSWORD)
+    switch_user(page, expert.email)
+    page.goto("/")
     page.get_by_test_id("user-menu").click()
     page.get_by_role("link", name="کیف پول").click()
     page.wait_for_url("**/wallet/")
@@ -79,7 +79,7 @@ def test_pay_and_cancel_at_the_sandbox_bank_then_see_the_wallets(page, mobile_pa
     screenshot(page, "escrow-wallet-expert")
     assert page.offsite == []
 
-    login(mobile_page, expert.email, PASSWORD)
+    sign_in(mobile_page, expert)
     mobile_page.goto("/wallet/")
     assert mobile_page.get_by_test_id("available").inner_text() == "۱۱۲٬۵۰۰ تومان"
     width = mobile_page.evaluate("document.documentElement.scrollWidth")

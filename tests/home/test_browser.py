@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from home.sms.console import OUTBOX
 from orders import actions as order_actions
 from services.models import Service
-from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import login, screenshot
+from tests.accounts.factories import UserFactory
+from tests.conftest import screenshot, sign_in
 from tests.orders.factories import delivered_order
 from tests.services.factories import ServiceFactory, expert_user, published_service
 
@@ -33,7 +33,7 @@ def test_expert_home_journey(page, tmp_path):
     order = delivered_order(service=ServiceFactory(owner=expert, status=Service.Status.PUBLISHED, title="مشاورهٔ مالیاتی"))
     order_actions.order_confirm(order_id=order.pk, actor=order.buyer)
     someone_elses = published_service(title="طراحی لوگوی فروشگاه")
-    login(page, expert.email, PASSWORD)
+    sign_in(page, expert)
 
     # Mobile: ask for a code, read it from the console backend, verify.
     page.goto("/account/trust/")

@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 
 from messaging.models import Message
 from orders import actions as order_actions
-from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import login, screenshot
+from tests.accounts.factories import UserFactory
+from tests.conftest import screenshot, sign_in
 from tests.orders.factories import in_progress_order, pdf
 from tests.services.factories import expert_user, published_service
 
@@ -31,7 +31,7 @@ def test_ask_answer_warn_order_thread_and_bell(page, browser, live_server, monke
     expert_tab = second_tab(browser, live_server)
 
     # The buyer asks a question from the service page.
-    login(page, buyer.email, PASSWORD)
+    sign_in(page, buyer)
     page.goto(service.get_absolute_url())
     page.get_by_test_id("contact-expert").click()
     expect(page.get_by_test_id("about-service")).to_contain_text("بررسی قرارداد اجاره")
@@ -41,7 +41,8 @@ def test_ask_answer_warn_order_thread_and_bell(page, browser, live_server, monke
     expect(page.get_by_test_id("receipt").first).to_contain_text("فرستاده شد")
 
     # The expert sees the unread count in the header and in the inbox, and answers.
-    login(expert_tab, expert.email, PASSWORD)
+    sign_in(expert_tab, expert)
+    expert_tab.goto("/")
     expect(expert_tab.get_by_test_id("messages-unread")).to_have_text("۱")
     expert_tab.get_by_test_id("nav-messages").click()
     expect(expert_tab.get_by_test_id("inbox-unread")).to_have_text("۱")
@@ -80,7 +81,7 @@ def test_ask_answer_warn_order_thread_and_bell(page, browser, live_server, monke
     screenshot(page, "messaging-conversation")
 
     staff_tab = second_tab(browser, live_server)
-    login(staff_tab, staff.email, PASSWORD)
+    sign_in(staff_tab, staff)
     staff_tab.goto("/admin/messaging/message/?queue=flagged")
     expect(staff_tab.locator("mark.az-flag-hit")).to_have_text("۰۹۱۲ ۱۲۳ ۴۵۶۷")
     screenshot(staff_tab, "messaging-admin-flagged")
@@ -115,7 +116,7 @@ def test_phone_width_inbox_and_conversation(mobile_page):
 
     buyer = UserFactory(first_name="مریم", last_name="کاظمی")
     conv = conversation(buyer=buyer, service=published_service(title="طراحی لوگوی فروشگاه"), messages=6)
-    login(mobile_page, buyer.email, PASSWORD)
+    sign_in(mobile_page, buyer)
     mobile_page.goto("/messages/")
     expect(mobile_page.get_by_test_id("inbox-row")).to_have_count(1)
     screenshot(mobile_page, "messaging-inbox-mobile")

@@ -12,8 +12,8 @@ from escrow import ledger
 from escrow.actions import commission_calculate
 from orders.models import Order
 from services.models import Service
-from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import at_360, login, screenshot, switch_user
+from tests.accounts.factories import UserFactory
+from tests.conftest import at_360, screenshot, sign_in, switch_user
 from tests.services.factories import ServiceFactory, expert_user
 
 from . import factories as f
@@ -31,7 +31,7 @@ def test_extension_then_dispute_resolved_with_a_split(page):
     staff = UserFactory(first_name="پشتیبان", last_name="آزمودگان", is_staff=True, is_superuser=True)
 
     # The expert asks for 3 more days, typed with a Persian digit.
-    login(page, expert.email, PASSWORD)
+    sign_in(page, expert)
     page.goto(f"/orders/{order.pk}/")
     page.get_by_test_id("extension-form").locator("summary").click()
     page.get_by_label("چند روز بیشتر؟").fill("۳")

@@ -17,8 +17,8 @@ from escrow.payouts import ManualPayoutProvider
 from orders import actions
 from orders.models import Order
 from services.models import Service
-from tests.accounts.factories import PASSWORD, ExpertProfileFactory, UserFactory
-from tests.conftest import at_360, login, screenshot, switch_user
+from tests.accounts.factories import ExpertProfileFactory, UserFactory
+from tests.conftest import at_360, screenshot, sign_in, switch_user
 from tests.services.factories import ServiceFactory, expert_user
 
 from . import factories as f
@@ -38,7 +38,7 @@ def test_withdrawal_asked_paid_by_staff_in_the_admin_and_shown_on_the_wallet(pag
     assert available == 2_700_000
     staff = UserFactory(first_name="پشتیبان", last_name="مالی", is_staff=True, is_superuser=True)
 
-    login(page, expert.email, PASSWORD)
+    sign_in(page, expert)
     page.goto("/wallet/")
     form = page.get_by_test_id("withdraw-form")
     expect(form.locator("#id_sheba")).to_have_value(SHEBA)
@@ -96,7 +96,7 @@ def test_cancellation_by_mutual_agreement(page):
     buyer = UserFactory(first_name="مریم", last_name="کاظمی")
     order = f.in_progress_order(buyer=buyer, service=service, price=1_500_000)
 
-    login(page, expert.email, PASSWORD)
+    sign_in(page, expert)
     page.goto(f"/orders/{order.pk}/")
     page.get_by_test_id("cancellation-form").locator("summary").click()
     page.get_by_label("چرا می‌خواهید سفارش لغو شود؟").fill("متن قرارداد به زبانی است که من ترجمه نمی‌کنم.")
@@ -133,7 +133,7 @@ def test_dispute_with_evidence_from_both_sides_settled_with_a_split(page, tmp_pa
     answer = tmp_path / "پاسخ.pdf"
     answer.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
-    login(page, buyer.email, PASSWORD)
+    sign_in(page, buyer)
     page.goto(f"/orders/{order.pk}/")
     page.get_by_test_id("dispute-form").locator("summary").click()
     page.get_by_label("چه مشکلی پیش آمده است؟").fill("لوگو با توضیحاتی که داده بودم نمی‌خواند.")

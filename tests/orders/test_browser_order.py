@@ -11,8 +11,8 @@ from azmoodegan.persian import format_toman
 from escrow.actions import commission_calculate
 from orders.models import Order
 from services.models import RequirementQuestion, Service
-from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import login, screenshot, switch_user
+from tests.accounts.factories import UserFactory
+from tests.conftest import screenshot, sign_in, switch_user
 from tests.services.factories import PackageFactory, RequirementQuestionFactory, ServiceFactory, expert_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def test_order_pay_requirements_deliver_confirm(page, tmp_path):
     report.write_bytes(PDF + b"% report\n")
 
     # The buyer picks the package and checks out.
-    login(page, buyer.email, PASSWORD)
+    sign_in(page, buyer)
     page.goto(service.get_absolute_url())
     order_button = page.get_by_test_id("order").locator("visible=true").first
     expect(order_button).to_be_visible()  # no button, no test: a buyer could not order

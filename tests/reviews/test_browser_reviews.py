@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from reviews.checks import check_ratings
 from reviews.models import Review
 from services.models import Service
-from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import login, screenshot, switch_user
+from tests.accounts.factories import UserFactory
+from tests.conftest import screenshot, sign_in, switch_user
 from tests.services.factories import PackageFactory, ServiceFactory, expert_user
 
 from . import factories as f
@@ -37,7 +37,7 @@ def test_double_blind_reviews_reply_and_staff_hiding(page, mobile_page):
     expect(page.get_by_test_id("service-rating")).to_contain_text("۵٫۰ (۱ نظر)")
 
     # The buyer is invited on the order page and reviews.
-    login(page, buyer.email, PASSWORD)
+    sign_in(page, buyer)
     page.goto(order.get_absolute_url())
     page.get_by_test_id("write-review").click()
     page.get_by_test_id("submit-review").click()  # nothing chosen: Persian errors beside the stars

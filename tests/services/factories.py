@@ -1,3 +1,4 @@
+import functools
 import io
 
 import factory
@@ -74,6 +75,14 @@ class RequirementQuestionFactory(factory.django.DjangoModelFactory):
 def image_bytes(fmt="PNG", size=(120, 80), color=(15, 118, 110)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, format=fmt)
+    return out.getvalue()
+
+
+@functools.cache
+def decompression_bomb() -> bytes:
+    """A 30,000×30,000 PNG, a few hundred KB once compressed (made once per process: a second of CPU)."""
+    out = io.BytesIO()
+    Image.new("1", (30_000, 30_000)).save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from services.models import Service
-from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import login, screenshot
+from tests.accounts.factories import UserFactory
+from tests.conftest import screenshot, sign_in
 
 from .factories import SubCategoryFactory, expert_user, image_bytes
 
@@ -22,7 +22,7 @@ def test_expert_creates_staff_approves_visitor_sees(page, browser, live_server, 
     cover.write_bytes(image_bytes("PNG", (900, 600), (217, 119, 6)))
 
     # The expert creates a two-package service with an image and a requirement question.
-    login(page, expert.email, PASSWORD)
+    sign_in(page, expert)
     page.goto("/dashboard/services/")
     page.get_by_test_id("new-service").click()
     page.fill("#id_title", "بررسی و اصلاح قرارداد اجاره")
@@ -57,7 +57,7 @@ def test_expert_creates_staff_approves_visitor_sees(page, browser, live_server, 
     # Staff approve it from the moderation queue in the admin.
     staff_context = browser.new_context(base_url=live_server.url, locale="fa-IR")
     staff_page = staff_context.new_page()
-    login(staff_page, staff.email, PASSWORD)
+    sign_in(staff_page, staff)
     staff_page.goto("/admin/services/service/")
     row = staff_page.locator("#result_list tbody tr", has_text="بررسی و اصلاح قرارداد اجاره")
     row.locator("input.action-select").check()

@@ -5,8 +5,8 @@ and they work (htmx) on the shared page."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import login, screenshot
+from tests.accounts.factories import UserFactory
+from tests.conftest import screenshot, sign_in
 from tests.reviews import factories as rf
 
 from .factories import published_service
@@ -24,7 +24,7 @@ def test_signed_in_service_page_hearts_compare_and_helpful_are_each_buyers_own(p
     other = browser.new_context(base_url=live_server.url, locale="fa-IR", viewport={"width": 1280, "height": 900})
     bob_tab = other.new_page()
     bob_tab.set_default_timeout(15_000)
-    login(bob_tab, bob.email, PASSWORD)
+    sign_in(bob_tab, bob)
     bob_tab.goto(url)  # renders the page for every signed-in buyer
     heart = bob_tab.get_by_test_id("save-toggle").first
     expect(heart).to_have_attribute("aria-pressed", "false")
@@ -33,7 +33,7 @@ def test_signed_in_service_page_hearts_compare_and_helpful_are_each_buyers_own(p
     bob_tab.get_by_test_id("compare-toggle").first.click()
     expect(bob_tab.get_by_test_id("compare-toggle").first).to_have_attribute("aria-pressed", "true")
 
-    login(page, alice.email, PASSWORD)
+    sign_in(page, alice)
     page.goto(url)  # from the shared page, filled for alice
     expect(page.get_by_test_id("user-menu")).to_contain_text("آلیس")
     expect(page.get_by_test_id("save-toggle").first).to_have_attribute("aria-pressed", "false")

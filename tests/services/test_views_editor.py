@@ -1,14 +1,12 @@
 """The editor page: Persian digits, errors beside fields, nothing typed or uploaded is lost."""
 
-import io
 
 import pytest
 from django.urls import reverse
-from PIL import Image
 
 from services.models import GalleryImage, Service
 
-from .factories import SubCategoryFactory, expert_user, upload
+from .factories import SubCategoryFactory, decompression_bomb, expert_user, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -86,12 +84,6 @@ def test_tiers_not_increasing_error_beside_standard_price(client, expert):
     assert "بیشتر" in body.split('id="id_standard-price_error"', 1)[1][:400]
 
 
-def bomb() -> bytes:
-    out = io.BytesIO()
-    Image.new("1", (30_000, 30_000)).save(out, format="PNG", optimize=True)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize(
     ("name", "content"),
     [
@@ -105,7 +97,7 @@ def test_bad_image_error_beside_field_keeps_existing_images(client, expert, name
     client.post(reverse("services:create"), {**form_data(category), "images": [upload()]})
     service = Service.objects.get(owner=expert)
     url = reverse("services:edit", args=[service.pk])
-    bad = upload(name, content=bomb() if content is None else content)
+    bad = upload(name, content=decompression_bomb() if content is None else content)
     body = client.post(url, {**form_data(category, title="عنوانی تازه که نباید ذخیره شود"), "images": [bad]}).content.decode()
     assert 'id="id_images_error"' in body
     error = body.split('id="id_images_error">', 1)[1][:300]

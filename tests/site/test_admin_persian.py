@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from azmoodegan import persian
 from escrow.models import Account
-from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import login, screenshot
+from tests.accounts.factories import UserFactory
+from tests.conftest import screenshot, sign_in
 from tests.orders.factories import paid_order
 
 
@@ -91,7 +91,7 @@ def test_wallet_balances_in_toman(staff_client):
 def test_admin_order_list_fits_1280_and_counts_in_persian(page, staff):
     for _ in range(2):
         paid_order()
-    login(page, staff.email, PASSWORD)
+    sign_in(page, staff)
     page.goto(reverse("admin:orders_order_changelist"))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 1280, f"the order list is {width}px wide"

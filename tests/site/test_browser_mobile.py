@@ -5,8 +5,8 @@ each page go to .data/screenshots/mobile-*.png."""
 import pytest
 from django.urls import reverse
 
-from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import login, screenshot
+from tests.accounts.factories import UserFactory
+from tests.conftest import screenshot, sign_in
 from tests.orders.factories import in_progress_order, paid_order
 from tests.services.factories import published_service
 
@@ -33,10 +33,11 @@ def marketplace():
 
 def _add_to_compare(page, *services):
     for service in services:
-        page.evaluate(
+        status = page.evaluate(
             "pk => fetch('/compare/toggle/' + pk + '/', {method: 'POST', "
-            "headers: JSON.parse(document.body.getAttribute('hx-headers'))})", service.pk,
+            "headers: JSON.parse(document.body.getAttribute('hx-headers'))}).then(r => r.status)", service.pk,
         )
+        assert status == 200, status
 
 
 def _walk(page, pages, prefix):
@@ -65,7 +66,8 @@ def _main_pages(page, marketplace, prefix):
     ]
     problems = _walk(page, public, prefix)
 
-    login(page, marketplace["buyer"].email, PASSWORD)
+    sign_in(page, marketplace["buyer"])
+    page.goto("/")
     _add_to_compare(page, service, marketplace["other"])
     private = [
         ("service", service.get_absolute_url()),
@@ -92,7 +94,7 @@ def test_main_pages_at_1280(page, marketplace):
 
 def test_chosen_file_names_are_listed_in_persian(mobile_page, marketplace, tmp_path):
     page = mobile_page
-    login(page, marketplace["buyer"].email, PASSWORD)
+    sign_in(page, marketplace["buyer"])
     page.goto(reverse("orders:requirements", args=[marketplace["waiting"].pk]))
     names = page.locator(".az-file-names").first
     assert names.inner_text() == "هنوز فایلی انتخاب نشده است"
@@ -108,7 +110,8 @@ def test_chosen_file_names_are_listed_in_persian(mobile_page, marketplace, tmp_p
 
 def test_compare_bar_is_not_on_the_compare_page_and_not_fixed_on_phones(mobile_page, marketplace):
     page = mobile_page
-    login(page, marketplace["buyer"].email, PASSWORD)
+    sign_in(page, marketplace["buyer"])
+    page.goto("/")
     _add_to_compare(page, marketplace["service"])
     page.goto(marketplace["service"].get_absolute_url())
     bar = page.get_by_test_id("compare-open")
@@ -155,9 +158,9 @@ def test_heading_levels_never_skip(mobile_page, marketplace):
 @pytest.mark.django_db(transaction=True)
 def test_the_policy_blocks_inline_script_and_browser_tests_hear_of_it(page):
     page.goto("/")
-    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.azInline = 1';"
-                  " document.body.appendChild(s); }")
-    page.wait_for_timeout(200)
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.azInline = 1';"
+                      " document.body.appendChild(s); }")
     assert page.evaluate("window.azInline") is None, "the inline script ran"
     assert any("script-src" in v for v in page.csp_violations), page.csp_violations
     page.csp_violations.clear()  # this violation was the point of the test
