@@ -82,17 +82,13 @@ class CSPMiddleware(DjangoCSPMiddleware):
             return super().process_response(request, response)
         csp, csp_ro = self._policies()
         # What django-csp does with the two texts (csp.middleware.CSPMiddleware.process_response).
-        if csp:
-            policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
-            prefixes = policy.get("EXCLUDE_URL_PREFIXES", None) or ()
-            if (HEADER not in response and getattr(response, "_csp_exempt", False) is False
-                    and not request.path_info.startswith(tuple(prefixes))):
-                response[HEADER] = csp
-        if csp_ro:
-            policy = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or {}
-            prefixes = policy.get("EXCLUDE_URL_PREFIXES", None) or ()
-            if (HEADER_REPORT_ONLY not in response and getattr(response, "_csp_exempt_ro", False) is False
-                    and not request.path_info.startswith(tuple(prefixes))):
-                response[HEADER_REPORT_ONLY] = csp_ro
+        for text, header, setting, exempt in ((csp, HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt"),
+                                              (csp_ro, HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+                                               "_csp_exempt_ro")):
+            if not text or header in response or getattr(response, exempt, False) is not False:
+                continue
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ()
+            if not request.path_info.startswith(tuple(prefixes)):
+                response[header] = text
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
