@@ -32,6 +32,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from psycopg import errors as psycopg_errors
 
 from .models import Message
 
@@ -244,6 +245,29 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
+def _conflict(exc: BaseException) -> bool:
+    """A clash with another transaction (two drainers' batches locking the same rows in opposite
+    orders, a serialization failure), not a fault of the handler: worth running again at once."""
+    for error in (exc, exc.__cause__):
+        if isinstance(error, psycopg_errors.DeadlockDetected | psycopg_errors.SerializationFailure
+                      | psycopg_errors.LockNotAvailable):
+            return True
+    return False
+
+
+def _failed(pk: int, handler: str, attempts: int, exc: BaseException, now) -> list:
+    """Log a failed row and give the values of `_MARK_FAILED`: a clash with another drainer is retried
+    a second later and logged as a warning; anything else is an error, retried with backoff."""
+    if _conflict(exc):
+        logger.warning("outbox: message %s (%s) clashed with another transaction (%s); retried shortly",
+                       pk, handler, type(exc.__cause__ or exc).__name__)
+        retry_at = now + dt.timedelta(seconds=1)
+    else:
+        logger.exception("outbox: message %s (%s) failed, attempt %s", pk, handler, attempts + 1)
+        retry_at = now + _backoff(attempts + 1)
+    return [attempts + 1, f"{type(exc).__name__}: {exc}"[:2000], retry_at, pk]
+
+
 # Rows one drainer claims at once. The database-only ones share a transaction, so the rows their
 # handlers write (a thread, a service's count) stay locked until it commits: a small batch keeps
 # that short (a few tens of milliseconds) while sharing most of the per-transaction cost.
@@ -311,10 +335,13 @@ def _run(cursor, rows, now) -> list[int]:
         if running is None:
             raise
         pk, handler, _payload, attempts = rows[running]
-        logger.exception("outbox: message %s (%s) failed, attempt %s", pk, handler, attempts + 1)
-        cursor.execute(_MARK_FAILED, [attempts + 1, f"{type(exc).__name__}: {exc}"[:2000],
-                                      now + _backoff(attempts + 1), pk])
-        failed = running
+        if _conflict(exc):
+            # A clash with another drainer: the rollback freed this batch's locks, so the other one
+            # goes on; every row runs again, this one too, in order.
+            failed = None
+        else:
+            cursor.execute(_MARK_FAILED, _failed(pk, handler, attempts, exc, now))
+            failed = running
     done = []
     for index, (pk, handler, payload, attempts) in enumerate(rows):
         if index == failed:
@@ -323,9 +350,7 @@ def _run(cursor, rows, now) -> list[int]:
             with transaction.atomic():
                 _handler(handler)(**payload)
         except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
-            logger.exception("outbox: message %s (%s) failed, attempt %s", pk, handler, attempts + 1)
-            cursor.execute(_MARK_FAILED, [attempts + 1, f"{type(exc).__name__}: {exc}"[:2000],
-                                          now + _backoff(attempts + 1), pk])
+            cursor.execute(_MARK_FAILED, _failed(pk, handler, attempts, exc, now))
             continue
         done.append(pk)
     return done
@@ -395,11 +420,9 @@ def _transaction(claim: str, params: list, *, batch: bool = False, marked: bool 
         if failed is None:
             raise
         (pk, handler, _payload, attempts), now = failed
-        logger.exception("outbox: message %s (%s) failed, attempt %s", pk, handler, attempts + 1)
+        values = _failed(pk, handler, attempts, exc, now)
         with transaction.atomic(), transaction.get_connection().cursor() as cursor:
             # Unless another drainer took the row meanwhile (its attempts moved on).
-            cursor.execute(_MARK_FAILED + " AND attempts = %s AND sent_at IS NULL",
-                           [attempts + 1, f"{type(exc).__name__}: {exc}"[:2000], now + _backoff(attempts + 1),
-                            pk, attempts])
+            cursor.execute(_MARK_FAILED + " AND attempts = %s AND sent_at IS NULL", [*values, attempts])
         return claimed, 0, rest
     return claimed, len(done), rest

@@ -289,3 +289,54 @@ def test_database_only_rows_drained_together_keep_a_failure_to_its_own_row(caplo
     assert "failed" in caplog.text
     assert set(Message.objects.exclude(pk=bad.pk).values_list("attempts", flat=True)) == {1}
     assert api.drain() == 0 and len(mail.outbox) == 2
+
+
+LOCKED: dict[str, threading.Event] = {}
+
+
+@api.database_only
+def lock_group(*, name: str, wait_for_other: str = "") -> None:
+    """A database-only side effect that locks a row, then (the first time) lets the other drainer lock
+    its own first: two batches taking the same rows in opposite orders."""
+    from django.contrib.auth.models import Group
+
+    Group.objects.select_for_update().get(name=name)
+    if wait_for_other and not LOCKED[name].is_set():
+        LOCKED[name].set()
+        LOCKED[wait_for_other].wait(5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_drainers_whose_batches_clash_send_every_row_at_once_without_a_backoff(caplog):
+    """Drainer 1 holds row a and wants b; drainer 2 holds b and wants a. PostgreSQL kills one's statement
+    (a deadlock): that batch runs again row by row once the other commits, rather than waiting out
+    the backoff of a failed handler, and no error is logged."""
+    from django.contrib.auth.models import Group
+
+    Group.objects.bulk_create([Group(name="a"), Group(name="b")])
+    LOCKED.update(a=threading.Event(), b=threading.Event())
+    handler = "tests.outbox.test_outbox.lock_group"
+    first = Message.objects.bulk_create([Message(handler=handler, payload={"name": "a", "wait_for_other": "b"}),
+                                         Message(handler=handler, payload={"name": "b"})])
+    Message.objects.bulk_create([Message(handler=handler, payload={"name": "b", "wait_for_other": "a"}),
+                                 Message(handler=handler, payload={"name": "a"})])
+    sent: list[int] = []
+
+    def drainer(limit: int) -> None:
+        try:
+            sent.append(api.drain(limit=limit))
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=drainer, args=(2,))
+    one.start()
+    assert wait_for(lambda: LOCKED["a"].is_set())  # drainer 1 claimed the first two rows and holds a
+    two = threading.Thread(target=drainer, args=(2,))
+    two.start()
+    one.join(20)
+    two.join(20)
+    assert sorted(sent) == [2, 2]
+    assert not Message.objects.filter(sent_at__isnull=True).exists()
+    assert set(Message.objects.values_list("attempts", flat=True)) == {1}
+    assert Message.objects.filter(pk=first[0].pk, last_error="").exists()
+    assert "failed" not in caplog.text
