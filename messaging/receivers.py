@@ -30,9 +30,10 @@ def _order_event_saved(sender, instance, created, raw=False, **kwargs):
 def order_event_effects(*, event: int) -> None:
     """The outbox handler: the event's system line in the order's thread and the notices."""
     from accounts.models import User
+    from orders.models import OrderEvent
 
     from . import actions
-    from .models import Message
+    from .models import Conversation, Message
 
     found = _event_with_thread(event)
     if found is None:
@@ -40,10 +41,19 @@ def order_event_effects(*, event: int) -> None:
     event, order, conversation = found
     if conversation is None:
         conversation = actions.order_conversation(order)
-    text = event.label
-    if event.shows_note:
-        text = f"{text}: {event.note}"
-    actions.system_line(conversation, text, order_event=event, kind=Message.Kind.ORDER_EVENT)
+    # Lines in the order the events happened, whatever order the drainers take them in (two drainers
+    # run at once, and a row may be retried): under the thread's lock, this event's line comes with
+    # those of the order's earlier events still without one; a line already written is not written again.
+    Conversation.objects.select_for_update().filter(pk=conversation.pk).values_list("pk").get()
+    missing = (OrderEvent.objects.filter(order_id=order.pk, pk__lte=event.pk)
+               .exclude(pk__in=Message.objects.filter(conversation_id=conversation.pk, order_event__isnull=False)
+                        .values("order_event_id"))
+               .order_by("pk"))
+    for earlier in missing:
+        text = earlier.label
+        if earlier.shows_note:
+            text = f"{text}: {earlier.note}"
+        actions.system_line(conversation, text, order_event=earlier, kind=Message.Kind.ORDER_EVENT)
     kind = ORDER_EVENT_KINDS.get(event.kind)
     if kind is not None:
         actor = User(pk=event.actor_id) if event.actor_id is not None else None

@@ -74,6 +74,22 @@ def test_each_order_event_notifies_the_other_party_in_app():
     assert conv.messages.filter(kind=Message.Kind.ORDER_EVENT).count() == order.events.count()
 
 
+def test_order_thread_lines_keep_the_events_order_whatever_order_they_are_drained_in():
+    """Two drainers (or a retry) may run a later event's row before an earlier one's: the thread still
+    reads in the order things happened, each event once, and each event notifies once."""
+    from messaging.receivers import order_event_effects
+
+    order = delivered_order()  # its outbox rows are not drained yet (nothing commits in this test)
+    events = list(order.events.order_by("pk"))
+    assert len(events) >= 3
+    for event in reversed(events):
+        order_event_effects(event=event.pk)
+    conv = Conversation.objects.get(order=order)
+    lines = list(conv.messages.filter(kind=Message.Kind.ORDER_EVENT).order_by("pk").values_list("order_event_id", flat=True))
+    assert lines == [e.pk for e in events]
+    assert Notification.objects.filter(recipient=order.expert, kind="order_requirements").count() == 1
+
+
 def test_contact_details_warn_then_flag():
     buyer, expert = UserFactory(), expert_user()
     conv = actions.conversation_for(buyer, expert)
