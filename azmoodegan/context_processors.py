@@ -1,20 +1,16 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject, empty
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from .csrf import get_token
+from .persian import once_per_language
 
-_SITE_NAMES: dict = {}
 
-
+@once_per_language
 def site_name() -> str:
     """The site's name in the active language (context processors run as the page is rendered, in the
     page's language), translated once per language rather than at each of the shell's three uses."""
-    language = get_language()
-    name = _SITE_NAMES.get(language)
-    if name is None:
-        name = _SITE_NAMES[language] = gettext("Azmoodegan")
-    return name
+    return gettext("Azmoodegan")
 
 
 def site(request):

@@ -7,6 +7,7 @@ no `{% load %}` is needed); forms through `LocalizedDigitsMixin` and the fields 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -67,16 +68,29 @@ def toman_to_rials(toman: int) -> int:
     return int(toman) * 10
 
 
-_TOMAN_WORDS: dict[str | None, str] = {}
+def once_per_language(func):
+    """A function of no arguments whose result (a translated text) is worked out once per active language
+    and kept: for texts shown many times a page, where translating each time is measurable."""
+    kept: dict[str | None, str] = {}
+
+    def per_language() -> str:
+        language = get_language()
+        value = kept.get(language)
+        if value is None:
+            value = kept[language] = func()
+        return value
+
+    return functools.wraps(func)(per_language)
+
+
+@once_per_language
+def _toman_word() -> str:  # lists of orders and charts show many amounts
+    return str(TOMAN)
 
 
 def format_toman(rials: int) -> str:
     """Rials (as stored) shown as Toman: `1_200_000` → `۱۲۰٬۰۰۰ تومان`."""
-    language = get_language()
-    word = _TOMAN_WORDS.get(language)
-    if word is None:  # translated once per language (lists of orders and charts show many amounts)
-        word = _TOMAN_WORDS[language] = str(TOMAN)
-    return f"{format_number(rials_to_toman(rials))} {word}"
+    return f"{format_number(rials_to_toman(rials))} {_toman_word()}"
 
 
 # --- Numbers typed by people ---------------------------------------------------------------------

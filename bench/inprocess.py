@@ -29,6 +29,16 @@ def setup() -> None:
     django.setup()
 
 
+def backend_cpu(pid: int) -> float | None:
+    """CPU seconds used so far by the PostgreSQL backend `pid` (user + system, from /proc); None where its
+    process cannot be read (a server on another machine). Clock ticks of 10 ms: a mean over many requests."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, int(len(ordered) * 0.95) - 1)]

@@ -148,11 +148,29 @@ KICK_SETTLE = 0.2
 
 def _backend_cpu(pid: int) -> float:
     """CPU seconds used so far by a PostgreSQL backend on this machine (0 if it cannot be read)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    from bench.inprocess import backend_cpu
+
+    return backend_cpu(pid) or 0.0
+
+
+def setup(**env: str) -> None:
+    """Django on the bench database (bench/run.py's environment, then `env`), migrated, with a published
+    service to order: what the money scripts (this one, profile_money, release_cost) start with."""
+    sys.path.insert(0, str(BASE_DIR))
+    from bench.run import setup_environment
+
+    setup_environment()
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from services.models import Service
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if not Service.objects.filter(status=Service.Status.PUBLISHED).exists():
+        call_command("seed_demo", services=20)
 
 
 def confirm_and_release(n_orders: int, clients: int = CLIENTS, processes: int = PROCESSES) -> dict:
@@ -344,20 +362,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--processes", type=int, default=PROCESSES)
     parser.add_argument("--no-wallet", action="store_true", help="confirm-and-release only")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(BASE_DIR))
-    from bench.run import setup_environment
-
-    setup_environment()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    from services.models import Service
-
-    if not Service.objects.filter(status=Service.Status.PUBLISHED).exists():
-        call_command("seed_demo", services=20)
+    setup()
     run(orders=args.orders, clients=args.clients, processes=args.processes, wallet=not args.no_wallet)
     return 0
 

@@ -42,22 +42,15 @@ def _backend_cpu_ms():
     """A function giving the CPU ms used so far by this process's PostgreSQL backend (None where the server's
     processes cannot be read, as when it runs elsewhere): what the page costs the database, planning included,
     on the same two cores under wrk. Clock ticks of 10 ms: meaningful as a mean over many requests."""
-    import os
 
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    tick = 1000 / os.sysconf("SC_CLK_TCK")
-
     def spent():
-        try:
-            with open(f"/proc/{pid}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) * tick
+        seconds = inprocess.backend_cpu(pid)
+        return None if seconds is None else seconds * 1000
 
     return spent
 

@@ -39,23 +39,15 @@ def main(argv):
     parser.add_argument("--profile-drain", action="store_true", help="cProfile of the drainer after the releases")
     parser.add_argument("--drain-sql", action="store_true", help="the drainer's queries, by statement shape")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(BASE_DIR))
-    from bench.run import setup_environment
+    from bench.money import _delivered_orders, setup
 
-    setup_environment()
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    setup()  # e-mails kept in memory (bench/run.py's environment)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
-    call_command("migrate", interactive=False, verbosity=0)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     import outbox.api
     from accounts.models import User
-    from bench.money import _delivered_orders
     from orders import actions
     from orders.models import Order
     from outbox.models import Message
@@ -64,7 +56,7 @@ def main(argv):
     ids = _delivered_orders(args.n + 1)
     buyers = dict(Order.objects.filter(pk__in=ids).values_list("pk", "buyer_id"))
     users = {u.pk: u for u in User.objects.filter(pk__in=buyers.values())}
-    Message.objects.filter(sent_at__isnull=True).update(sent_at=django.utils.timezone.now())
+    Message.objects.filter(sent_at__isnull=True).update(sent_at=timezone.now())
 
     # One release with its queries.
     first = ids.pop(0)

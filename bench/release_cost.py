@@ -24,30 +24,19 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 
-def _backend_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def main(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=100)
     parser.add_argument("--wal", type=int, default=20, help="releases whose WAL is read back")
     args = parser.parse_args(argv)
-    from bench.run import setup_environment
+    from bench.money import _backend_cpu, _delivered_orders, _purge, setup
 
-    setup_environment()
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"  # drain tasks go to a queue no worker reads (purged)
-    os.environ["CELERY_TASK_DEFAULT_QUEUE"] = queue = f"bench-release-cost-{os.getpid()}"
-    import django
-
-    django.setup()
-    from django.conf import settings
+    queue = f"bench-release-cost-{os.getpid()}"
+    # Drain tasks go to a queue no worker reads (purged at the end); e-mails are kept in memory.
+    setup(CELERY_TASK_ALWAYS_EAGER="0", CELERY_TASK_DEFAULT_QUEUE=queue)
     from django.db import connection
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from accounts.models import User
-    from bench.money import _delivered_orders, _purge
     from orders import actions
     from orders.models import Order
 

@@ -132,17 +132,20 @@ class Order(models.Model):
 
         The caller holds the row lock (SELECT … FOR UPDATE) and saves the order.
         """
+        event = self._event_to(status, kind=kind, actor=actor, note=note)
+        self.status = status
+        event.save(force_insert=True)
+        return event
+
+    def _event_to(self, status: str, *, kind: str, actor, note: str) -> OrderEvent:
+        """The (unsaved) event of a move to `status`; raises `OrderTransitionError` on a move not in the map."""
         if not self.can_move_to(status):
             raise OrderTransitionError(
                 _("An order that is “%(current)s” cannot become “%(new)s”.")
                 % {"current": self.Status(self.status).label, "new": self.Status(status).label}
             )
-        previous = self.status
-        self.status = status
-        return OrderEvent.objects.create(
-            order=self, actor=actor if getattr(actor, "pk", None) else None, from_status=previous,
-            to_status=status, kind=OrderEvent.Kind(kind), note=note,
-        )
+        return OrderEvent(order=self, actor=actor if getattr(actor, "pk", None) else None, from_status=self.status,
+                          to_status=status, kind=OrderEvent.Kind(kind), note=note)
 
     def move_and_save(self, status: str, *, kind: str, actor=None, note: str = "", **changes) -> OrderEvent:
         """`transition_to(status, …)` then `save(update_fields=["status", *changes, "updated_at"])`, with the
@@ -155,10 +158,7 @@ class Order(models.Model):
         from django.db import DatabaseError, connections, router
         from django.db.models.signals import post_save, pre_save
 
-        if not self.can_move_to(status):
-            self.transition_to(status, kind=kind)  # raises the same OrderTransitionError
-        event = OrderEvent(order=self, actor=actor if getattr(actor, "pk", None) else None, from_status=self.status,
-                           to_status=status, kind=OrderEvent.Kind(kind), note=note)
+        event = self._event_to(status, kind=kind, actor=actor, note=note)
         for name, value in changes.items():
             setattr(self, name, value)
         self.status = status

@@ -318,8 +318,9 @@ def _run(cursor, rows, now) -> list[int]:
 
     All in one savepoint first (the common case: nothing fails). If a handler fails, that savepoint
     is rolled back (the claim's locks stay), the failed row is set for a retry without running it
-    again, and the other rows run again, each in a savepoint of its own. Only the last row may
-    act outside the database (see `drain`), so nothing that left is done twice.
+    again, and the other rows run again, each in a savepoint of its own; after a clash with another
+    drainer (`_conflict`) every row runs again so, the clashing one too. Only the last row may act
+    outside the database (see `drain`), so nothing that left is done twice.
     """
     if not rows:
         return []
@@ -336,9 +337,7 @@ def _run(cursor, rows, now) -> list[int]:
             raise
         pk, handler, _payload, attempts = rows[running]
         if _conflict(exc):
-            # A clash with another drainer: the rollback freed this batch's locks, so the other one
-            # goes on; every row runs again, this one too, in order.
-            failed = None
+            failed = None  # the rollback freed this batch's locks, so the other drainer goes on
         else:
             cursor.execute(_MARK_FAILED, _failed(pk, handler, attempts, exc, now))
             failed = running
